@@ -1,0 +1,15 @@
+"""The registry's unit of work: the shared SQL unit of work plus the registry's repositories."""
+from __future__ import annotations
+
+from services.registry.adapters.repository import SqlOrganizationRepository, SqlUserRepository
+from shared.db import SqlUnitOfWork
+
+
+class RegistryUnitOfWork(SqlUnitOfWork):
+    def _open(self) -> None:
+        self.organizations = SqlOrganizationRepository(self.session)
+        self.users = SqlUserRepository(self.session)
+
+    def __enter__(self) -> "RegistryUnitOfWork":
+        super().__enter__()
+        return self

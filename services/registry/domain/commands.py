@@ -1,0 +1,96 @@
+"""Commands: what a registrar (or an incoming event) asks the registry to do. Small and immutable."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class LegalRepresentative:
+    name: str
+    id_number: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class RegisterOrganization:
+    name: str
+    type: str
+    category: str
+    level: str
+    district: str
+    domicile: str
+    legal_representative: LegalRepresentative
+    registered_funds: Decimal
+    business_scope: str
+    established_on: date
+    supervising_unit: str | None = None
+    members_individual: int | None = None
+    members_unit: int | None = None
+    foundation_kind: str | None = None
+    charity: bool = False
+    uscc: str | None = None  # an existing organization migrated in
+    registered_on: date | None = None  # defaults to today; migrated organizations keep their own
+    by: str = "system"
+
+
+@dataclass(frozen=True)
+class ChangeRegistration:
+    uscc: str
+    changes: dict[str, object]
+    by: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Deregister:
+    uscc: str
+    liquidation_report: str
+    liquidation_completed_on: date
+    by: str
+
+
+@dataclass(frozen=True)
+class Revoke:
+    uscc: str
+    legal_basis: str
+    by: str
+    decision_number: str | None = None
+    effective_on: date | None = None
+
+
+@dataclass(frozen=True)
+class RecognizeCharity:
+    uscc: str
+    by: str
+
+
+@dataclass(frozen=True)
+class QualifyFundraising:
+    uscc: str
+    by: str
+
+
+@dataclass(frozen=True)
+class ApplyCreditStatus:
+    uscc: str
+    lists: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecordPenalty:
+    penalty_id: str
+    uscc: str
+    kind: str
+    effective_on: date
+    legal_basis: str
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AddUser:
+    username: str
+    password: str
+    role: str
+    uscc: str | None = None

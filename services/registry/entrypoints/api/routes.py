@@ -1,0 +1,136 @@
+"""The registry paths of api.md. Each route: check who asks, build a command, call its handler."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from services.registry.adapters import views
+from services.registry.domain import commands
+from services.registry.domain import uscc as uscc_rules
+from services.registry.entrypoints.api import schemas
+from services.registry.entrypoints.api.deps import Container, UsccPath
+from services.registry.service_layer import handlers
+from shared.auth import Principal, issue_token, verify_password
+from shared.clock import SystemClock
+from shared.errors import Forbidden, NotFound, Unauthorized
+from shared.web import CurrentPrincipal
+
+router = APIRouter()
+ORG = "/registry/organizations/{uscc}"
+
+
+def _may_see(principal: Principal, uscc: str) -> None:
+    if not principal.may_see(uscc_rules.normalize(uscc)):
+        raise Forbidden("an org account reaches only its own organization")
+
+
+def _record(c: Container, uscc: str) -> dict[str, Any]:
+    with c.db.read_session() as session:
+        record = views.organization_record(session, uscc_rules.normalize(uscc))
+    if record is None:
+        raise NotFound(f"no organization with USCC {uscc}")
+    return record
+
+
+@router.post("/auth/token", response_model=schemas.TokenOut, tags=["auth"])
+def token(c: Container, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> schemas.TokenOut:
+    with c.uow() as uow:
+        user = uow.users.get(form.username[:100])
+    if user is None or not user.active or not verify_password(user.password_hash, form.password[:1000]):
+        raise Unauthorized("wrong username or password")
+    principal = Principal(user.username, user.role, user.uscc)
+    access = issue_token(principal, secret=c.settings.secret_key, clock=SystemClock(),  # tokens live in real time
+                         ttl_minutes=c.settings.token_ttl_minutes)
+    return schemas.TokenOut(access_token=access, role=user.role, uscc=user.uscc)
+
+
+@router.post("/registry/organizations", status_code=status.HTTP_201_CREATED,
+             response_model=schemas.OrganizationOut, tags=["registry"])
+def register(body: schemas.RegistrationIn, c: Container, who: CurrentPrincipal, response: Response) -> dict[str, Any]:
+    who.require("registrar")
+    members = body.members or schemas.MembersIn()
+    cmd = commands.RegisterOrganization(
+        name=body.name, type=body.type, category=body.category, level=body.level, district=body.district,
+        domicile=body.domicile, legal_representative=commands.LegalRepresentative(**body.legal_representative.model_dump()),
+        registered_funds=body.registered_funds, business_scope=body.business_scope,
+        established_on=body.established_on, supervising_unit=body.supervising_unit,
+        members_individual=members.individual if body.members else None,
+        members_unit=members.unit if body.members else None, foundation_kind=body.foundation_kind,
+        charity=body.charity, uscc=body.uscc, registered_on=body.registered_on, by=who.username)
+    org = handlers.register_organization(cmd, c.uow(), c.policy)
+    response.headers["Location"] = f"/registry/organizations/{org.uscc}"
+    return _record(c, org.uscc)
+
+
+@router.get("/registry/organizations", response_model=schemas.OrganizationPage, tags=["registry"])
+def list_organizations(
+    c: Container, who: CurrentPrincipal,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1, size: Annotated[int, Query(ge=1, le=500)] = 50,
+    type: schemas.OrgType | None = None, level: schemas.Level | None = None,
+    district: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+    org_status: Annotated[str | None, Query(alias="status", pattern="^(active|deregistered|revoked)$")] = None,
+) -> dict[str, Any]:
+    who.require("registrar", "inspector")
+    filters = {"type": type, "level": level, "district": district, "status": org_status}
+    with c.db.read_session() as session:
+        return views.list_organizations(session, page=page, size=size, filters=filters)
+
+
+@router.get(ORG, response_model=schemas.OrganizationOut, tags=["registry"])
+def get_organization(uscc: UsccPath, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    _may_see(who, uscc)
+    return _record(c, uscc)
+
+
+@router.patch(ORG, response_model=schemas.OrganizationOut, tags=["registry"])
+def change(uscc: UsccPath, body: schemas.ChangeIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    who.require("registrar")
+    cmd = commands.ChangeRegistration(uscc, body.changes(), who.username, body.expected_version)
+    org = handlers.change_registration(cmd, c.uow(), c.policy)
+    return _record(c, org.uscc)
+
+
+@router.get(ORG + "/history", response_model=list[schemas.HistoryEntry], tags=["registry"])
+def history(uscc: UsccPath, c: Container, who: CurrentPrincipal) -> list[dict[str, Any]]:
+    _may_see(who, uscc)
+    _record(c, uscc)
+    with c.db.read_session() as session:
+        return views.organization_history(session, uscc_rules.normalize(uscc))
+
+
+@router.post(ORG + "/deregistration", response_model=schemas.OrganizationOut, tags=["registry"])
+def deregistration(uscc: UsccPath, body: schemas.DeregistrationIn, c: Container,
+                   who: CurrentPrincipal) -> dict[str, Any]:
+    who.require("registrar")
+    cmd = commands.Deregister(uscc, body.liquidation_report, body.liquidation_completed_on, who.username)
+    return _record(c, handlers.deregister(cmd, c.uow()).uscc)
+
+
+@router.post(ORG + "/revocation", response_model=schemas.OrganizationOut, tags=["registry"])
+def revocation(uscc: UsccPath, body: schemas.RevocationIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    who.require("registrar")
+    cmd = commands.Revoke(uscc, body.legal_basis, who.username, body.decision_number, body.effective_on)
+    return _record(c, handlers.revoke(cmd, c.uow()).uscc)
+
+
+@router.post(ORG + "/charity-recognition", response_model=schemas.OrganizationOut, tags=["registry"])
+def charity_recognition(uscc: UsccPath, c: Container, who: CurrentPrincipal,
+                        body: schemas.DecisionIn | None = None) -> dict[str, Any]:
+    who.require("registrar")
+    return _record(c, handlers.recognize_charity(commands.RecognizeCharity(uscc, who.username), c.uow()).uscc)
+
+
+@router.post(ORG + "/fundraising-qualification", response_model=schemas.OrganizationOut, tags=["registry"])
+def fundraising_qualification(uscc: UsccPath, c: Container, who: CurrentPrincipal,
+                              body: schemas.DecisionIn | None = None) -> dict[str, Any]:
+    who.require("registrar")
+    cmd = commands.QualifyFundraising(uscc, who.username)
+    return _record(c, handlers.qualify_fundraising(cmd, c.uow()).uscc)
+
+
+@router.get("/registry/uscc/{code}", response_model=schemas.UsccCheckOut, tags=["registry"])
+def check_uscc(code: Annotated[str, UsccPath]) -> dict[str, Any]:
+    report = uscc_rules.inspect(code)
+    return {**report.__dict__, "failures": [f.__dict__ for f in report.failures]}

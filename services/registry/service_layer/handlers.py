@@ -1,0 +1,264 @@
+"""One short function per command: load, call the domain, commit. Events leave through the outbox."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from services.registry.domain import commands, rules
+from services.registry.domain import uscc as uscc_rules
+from services.registry.domain.model import CHANGEABLE, ChangeRecord, KnownPenalty, Organization, User
+from services.registry.service_layer.ports import UnitOfWork
+from shared.auth import ROLES, hash_password
+from shared.errors import Conflict, InvalidInput, NotFound, RuleFailures, RuleViolation
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Settings the rules read (R1.3 foundation levels is UNCONFIRMED, hence a setting)."""
+
+    foundation_levels: tuple[str, ...] = ("city",)
+
+
+def _shape(src: commands.RegisterOrganization | Organization) -> rules.Shape:
+    return rules.Shape(src.name, src.type, src.category, src.level, src.district, Decimal(src.registered_funds),
+                       src.supervising_unit, src.members_individual, src.members_unit, src.foundation_kind)
+
+
+def _load(uow: UnitOfWork, uscc: str) -> Organization:
+    org = uow.organizations.get(uscc_rules.normalize(uscc))
+    if org is None:
+        raise NotFound(f"no organization with USCC {uscc}")
+    return org
+
+
+def _record(uow: UnitOfWork, org: Organization, action: str, by: str, *, field: str | None = None,
+            old: object = None, new: object = None, basis: str | None = None) -> None:
+    uow.organizations.add_change(ChangeRecord(org.uscc, action, field, _text(old), _text(new), by,
+                                              uow.clock.now(), basis))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def register_organization(cmd: commands.RegisterOrganization, uow: UnitOfWork, policy: Policy) -> Organization:
+    shape = _shape(cmd)
+    rules.check_fields(shape, policy.foundation_levels)
+    today = uow.clock.today()
+    if cmd.established_on > today:
+        raise InvalidInput("established_on lies in the future", rule="established_on.not_future")
+    with uow:
+        uscc = _assign_uscc(cmd, shape, uow)
+        rules.check_name_free(cmd.name, uow.organizations.by_name(cmd.name))
+        rules.check_legal_representative(cmd.type, cmd.legal_representative.id_number,
+                                         uow.organizations.represented_by(cmd.legal_representative.id_number))
+        org = _new_organization(cmd, uscc, cmd.registered_on or today)
+        uow.organizations.add(org)
+        _record(uow, org, "registration", cmd.by, new=org.name)
+        uow.publish("registry.organization.registered", org.uscc, org.facts())
+        uow.commit()
+    return org
+
+
+def _assign_uscc(cmd: commands.RegisterOrganization, shape: rules.Shape, uow: UnitOfWork) -> str:
+    if cmd.uscc is not None:
+        code = rules.check_uscc(cmd.uscc, shape)
+        if uow.organizations.get(code) is not None:
+            raise Conflict(f"USCC {code} is already registered", rule="GB 32100 §3.5(7) unique for life")
+        return code
+    prefix = "5" + uscc_rules.TYPE_CODES[cmd.type] + cmd.district
+    while True:
+        body = "MJ" + _base31(uow.organizations.next_org_code(prefix), 6)
+        code = uscc_rules.compose(uscc_rules.TYPE_CODES[cmd.type], cmd.district, body)
+        if uow.organizations.get(code) is None:  # a migrated code may already hold it
+            return code
+
+
+_DIGITS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def _base31(n: int, width: int) -> str:
+    out = ""
+    for _ in range(width):
+        n, r = divmod(n, len(_DIGITS))
+        out = _DIGITS[r] + out
+    if n:
+        raise RuleViolation("organization code space exhausted for this authority", rule="GB 11714")
+    return out
+
+
+def _new_organization(cmd: commands.RegisterOrganization, uscc: str, registered_on: date) -> Organization:
+    lr = cmd.legal_representative
+    charity_since = (registered_on if cmd.registered_on is None else cmd.registered_on) if cmd.charity else None
+    return Organization(
+        uscc=uscc, name=cmd.name, type=cmd.type, category=cmd.category, level=cmd.level, district=cmd.district,
+        domicile=cmd.domicile, lr_name=lr.name, lr_id_number=lr.id_number, lr_phone=lr.phone,
+        registered_funds=Decimal(cmd.registered_funds), business_scope=cmd.business_scope,
+        established_on=cmd.established_on, registered_on=registered_on, supervising_unit=cmd.supervising_unit,
+        members_individual=cmd.members_individual, members_unit=cmd.members_unit,
+        foundation_kind=cmd.foundation_kind, charity=cmd.charity, charity_since=charity_since)
+
+
+_LR_FIELDS = {"name": "lr_name", "id_number": "lr_id_number", "phone": "lr_phone"}
+
+
+def change_registration(cmd: commands.ChangeRegistration, uow: UnitOfWork, policy: Policy) -> Organization:
+    with uow:
+        org = _load(uow, cmd.uscc)
+        org.ensure_active("change its registration")
+        if cmd.expected_version is not None and cmd.expected_version != org.version:
+            raise Conflict(f"the record changed meanwhile (version {org.version}, you had {cmd.expected_version})",
+                           rule="optimistic concurrency")
+        diffs = _apply_changes(org, cmd.changes)
+        if not diffs:
+            raise InvalidInput("nothing to change: every given value equals the current one", rule="change.empty")
+        rules.check_fields(_shape(org), policy.foundation_levels)
+        _recheck_identity(uow, org, diffs)
+        for field_name, old, new in diffs:
+            _record(uow, org, "change", cmd.by, field=field_name, old=old, new=new)
+        uow.publish("registry.organization.changed", org.uscc, {
+            "uscc": org.uscc, "changed_on": uow.clock.today().isoformat(), "changed_by": cmd.by,
+            "changes": [{"field": f, "old": _public(f, o), "new": _public(f, n)} for f, o, n in diffs],
+            "organization": org.facts()})
+        uow.commit()
+    return org
+
+
+def _public(field_name: str, value: object) -> str | None:
+    """Events carry no personal data: ID numbers and phones are masked."""
+    if field_name in ("legal_representative.id_number", "legal_representative.phone") and value:
+        return "***"
+    return _text(value)
+
+
+def _apply_changes(org: Organization, changes: dict[str, object]) -> list[tuple[str, object, object]]:
+    allowed = CHANGEABLE[org.type]
+    failures = RuleFailures()
+    for key in changes:
+        if key not in allowed:
+            failures.add(key, f"{key} is not a registrable item that can be changed for {org.type} "
+                         "(R2.2.2: SHT art. 12, MFQ art. 12, JJH art. 11)", "R2.2.2")
+    failures.raise_if_any()
+    diffs: list[tuple[str, object, object]] = []
+    for key, value in changes.items():
+        diffs.extend(_apply_one(org, key, value))
+    return diffs
+
+
+def _apply_one(org: Organization, key: str, value: object) -> list[tuple[str, object, object]]:
+    if key == "legal_representative":
+        pairs = [(f"legal_representative.{k}", attr, value[k]) for k, attr in _LR_FIELDS.items()
+                 if isinstance(value, dict) and k in value]
+    elif key == "members":
+        pairs = [(f"members.{k}", f"members_{k}", value[k]) for k in ("individual", "unit")
+                 if isinstance(value, dict) and k in value]
+    else:
+        pairs = [(key, key, Decimal(str(value)) if key == "registered_funds" else value)]
+    diffs = []
+    for label, attr, new in pairs:
+        old = getattr(org, attr)
+        if old != new:
+            setattr(org, attr, new)
+            diffs.append((label, old, new))
+    return diffs
+
+
+def _recheck_identity(uow: UnitOfWork, org: Organization, diffs: list[tuple[str, object, object]]) -> None:
+    changed = {d[0] for d in diffs}
+    if "name" in changed:
+        holder = uow.organizations.by_name(org.name)
+        rules.check_name_free(org.name, holder if holder is not None and holder.uscc != org.uscc else None)
+    if "legal_representative.id_number" in changed:
+        others = [o for o in uow.organizations.represented_by(org.lr_id_number) if o.uscc != org.uscc]
+        rules.check_legal_representative(org.type, org.lr_id_number, others)
+
+
+def deregister(cmd: commands.Deregister, uow: UnitOfWork) -> Organization:
+    with uow:
+        org = _load(uow, cmd.uscc)
+        org.ensure_active("be deregistered")
+        today = uow.clock.today()
+        if cmd.liquidation_completed_on > today:
+            raise InvalidInput("liquidation_completed_on lies in the future", rule="R2.3.1 liquidation comes first")
+        org.status, org.ended_on, org.end_reason = "deregistered", today, cmd.liquidation_report
+        _record(uow, org, "deregistration", cmd.by, field="status", old="active", new="deregistered",
+                basis="SHT arts 19-21; MFQ arts 16-17; JJH art. 18")
+        uow.publish("registry.organization.deregistered", org.uscc, {
+            "uscc": org.uscc, "deregistered_on": today.isoformat(), "liquidation_report": cmd.liquidation_report,
+            "decided_by": cmd.by})
+        uow.commit()
+    return org
+
+
+def revoke(cmd: commands.Revoke, uow: UnitOfWork) -> Organization:
+    with uow:
+        org = _load(uow, cmd.uscc)
+        org.ensure_active("be revoked")
+        on = cmd.effective_on or uow.clock.today()
+        org.status, org.ended_on, org.end_reason = "revoked", on, cmd.legal_basis
+        _record(uow, org, "revocation", cmd.by, field="status", old="active", new="revoked", basis=cmd.legal_basis)
+        uow.publish("registry.organization.revoked", org.uscc, {
+            "uscc": org.uscc, "revoked_on": on.isoformat(), "legal_basis": cmd.legal_basis,
+            "decision_number": cmd.decision_number, "decided_by": cmd.by})
+        uow.commit()
+    return org
+
+
+def recognize_charity(cmd: commands.RecognizeCharity, uow: UnitOfWork) -> Organization:
+    with uow:
+        org = _load(uow, cmd.uscc)
+        today = uow.clock.today()
+        rules.check_charity_recognition(org, today, uow.organizations.penalty_dates(org.uscc))
+        org.charity, org.charity_since = True, today
+        _record(uow, org, "charity_recognition", cmd.by, field="charity", old=False, new=True, basis="CSF23 art. 10")
+        uow.publish("registry.organization.charity_recognized", org.uscc, {
+            "uscc": org.uscc, "recognized_on": today.isoformat(), "decided_by": cmd.by})
+        uow.commit()
+    return org
+
+
+def qualify_fundraising(cmd: commands.QualifyFundraising, uow: UnitOfWork) -> Organization:
+    with uow:
+        org = _load(uow, cmd.uscc)
+        today = uow.clock.today()
+        rules.check_fundraising_qualification(org, today, uow.organizations.penalty_dates(org.uscc))
+        org.fundraising_qualified_on = today
+        _record(uow, org, "fundraising_qualification", cmd.by, field="fundraising_qualified_on", new=today,
+                basis="CSF23 art. 22")
+        uow.publish("registry.organization.fundraising_qualified", org.uscc, {
+            "uscc": org.uscc, "qualified_on": today.isoformat(), "decided_by": cmd.by})
+        uow.commit()
+    return org
+
+
+def apply_credit_status(cmd: commands.ApplyCreditStatus, uow: UnitOfWork) -> None:
+    """From credit.status.changed: the registry keeps each organization's list status (R8.5.4)."""
+    org = uow.organizations.get(cmd.uscc)
+    if org is not None:
+        org.credit_lists = ",".join(sorted(set(cmd.lists)))
+
+
+def record_penalty(cmd: commands.RecordPenalty, uow: UnitOfWork) -> None:
+    """From inspection.penalty.imposed: remembered for the penalty windows of R10.1-10.2."""
+    uow.organizations.add_penalty(KnownPenalty(cmd.penalty_id, cmd.uscc, cmd.kind, cmd.effective_on,
+                                               cmd.legal_basis, cmd.amount))
+
+
+def add_user(cmd: commands.AddUser, uow: UnitOfWork) -> User:
+    if cmd.role not in ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}", rule="auth.role")
+    if (cmd.role == "org") != (cmd.uscc is not None):
+        raise InvalidInput("an org account is bound to exactly one USCC; other roles to none", rule="auth.org_uscc")
+    if len(cmd.password) < 8:
+        raise InvalidInput("the password must have at least 8 characters", rule="auth.password_length")
+    with uow:
+        if cmd.uscc is not None:
+            _load(uow, cmd.uscc)
+        if uow.users.get(cmd.username) is not None:
+            raise Conflict(f"user {cmd.username} exists", rule="auth.unique_username")
+        user = User(cmd.username, hash_password(cmd.password), cmd.role,
+                    uscc_rules.normalize(cmd.uscc) if cmd.uscc else None, True, datetime.now())
+        uow.users.add(user)
+        uow.commit()
+    return user

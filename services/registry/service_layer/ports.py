@@ -1,0 +1,46 @@
+"""What the handlers need from the outside world, as protocols (the adapters implement them)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Protocol
+
+from services.registry.domain.model import ChangeRecord, KnownPenalty, Organization, User
+from shared.clock import Clock
+
+
+class OrganizationRepository(Protocol):
+    def get(self, uscc: str) -> Organization | None: ...
+
+    def add(self, org: Organization) -> None: ...
+
+    def by_name(self, name: str) -> Organization | None: ...
+
+    def represented_by(self, id_number: str) -> list[Organization]: ...
+
+    def next_org_code(self, prefix: str) -> int: ...
+
+    def add_change(self, record: ChangeRecord) -> None: ...
+
+    def add_penalty(self, penalty: KnownPenalty) -> bool: ...
+
+    def penalty_dates(self, uscc: str) -> list[date]: ...
+
+
+class UserRepository(Protocol):
+    def get(self, username: str) -> User | None: ...
+
+    def add(self, user: User) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    organizations: OrganizationRepository
+    users: UserRepository
+    clock: Clock
+
+    def __enter__(self) -> "UnitOfWork": ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def publish(self, type_: str, subject: str, data: dict[str, Any]) -> Any: ...
+
+    def commit(self) -> None: ...

@@ -1,0 +1,147 @@
+"""Database mechanisms: engines (SQLite WAL by default, PostgreSQL by URL) and the unit of work.
+
+The unit of work is the only place that commits. It writes the events a handler published into the
+outbox table in the same transaction as the state change, so a rollback discards them too.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.clock import Clock
+from shared.events.envelope import Envelope, new_envelope
+from shared.events.outbox import dead_letter_table, outbox_table, processed_event_table
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _sqlite_pragmas(busy_timeout_ms: int, immediate: bool) -> Callable[..., None]:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.close()
+
+    return on_connect
+
+
+def make_engine(url: str, *, write: bool = True, busy_timeout_ms: int = 30_000) -> Engine:
+    """An engine for `url`. For SQLite a write engine opens every transaction with BEGIN IMMEDIATE
+    so that writers queue on the database lock instead of failing when they upgrade."""
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000})
+    event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms, write))
+    begin_sql = "BEGIN IMMEDIATE" if write else "BEGIN"
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin_sql))
+    return engine
+
+
+@dataclass
+class Database:
+    """A service's database: a write engine, a read engine (the same one on PostgreSQL), and a
+    process-wide write lock for SQLite so threads queue in order rather than spin on the file lock."""
+
+    url: str
+    write_engine: Engine
+    read_engine: Engine
+    write_lock: threading.Lock | None
+
+    @classmethod
+    def connect(cls, url: str, busy_timeout_ms: int = 30_000) -> "Database":
+        if is_sqlite(url):
+            return cls(url, make_engine(url, write=True, busy_timeout_ms=busy_timeout_ms),
+                       make_engine(url, write=False, busy_timeout_ms=busy_timeout_ms), threading.Lock())
+        engine = make_engine(url)
+        return cls(url, engine, engine, None)
+
+    def read_session(self) -> Session:
+        return Session(self.read_engine, expire_on_commit=False)
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()
+
+    def ping(self) -> bool:
+        with self.read_engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT 1").scalar() == 1
+
+
+class SqlUnitOfWork:
+    """Open with `with uow:`; nothing is committed unless `commit()` is called inside.
+
+    Subclasses add their repositories in `_open()`.
+    """
+
+    def __init__(self, db: Database, *, source: str, clock: Clock,
+                 on_commit: Callable[[], None] | None = None) -> None:
+        self.db = db
+        self.source = source
+        self.clock = clock
+        self._factory = sessionmaker(db.write_engine, expire_on_commit=False)
+        self._on_commit = on_commit
+        self._pending: list[Envelope] = []
+        self.committed_events: list[Envelope] = []
+
+    def __enter__(self) -> "SqlUnitOfWork":
+        if self.db.write_lock is not None:
+            self.db.write_lock.acquire()
+        self.session: Session = self._factory()
+        self._pending = []
+        self._open()
+        return self
+
+    def _open(self) -> None:
+        """Hook for subclasses: build repositories on self.session."""
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.session.close()  # rolls back anything uncommitted; loaded objects stay readable
+        finally:
+            self._pending = []
+            if self.db.write_lock is not None:
+                self.db.write_lock.release()
+
+    def publish(self, type_: str, subject: str, data: dict[str, Any]) -> Envelope:
+        envelope = new_envelope(type_, source=self.source, subject=subject, data=data, time=self.clock.now())
+        self._pending.append(envelope)
+        return envelope
+
+    def commit(self) -> None:
+        if self._pending:
+            self.session.execute(insert(outbox_table), [e.outbox_row() for e in self._pending])
+        self.session.commit()
+        self.committed_events = list(self._pending)
+        self._pending = []
+        if self._on_commit is not None and self.committed_events:
+            self._on_commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._pending = []
+
+    # consumer bookkeeping, in the consumer's own transaction
+    def already_processed(self, consumer: str, event_id: str) -> bool:
+        query = select(processed_event_table.c.event_id).where(
+            processed_event_table.c.consumer == consumer, processed_event_table.c.event_id == event_id)
+        return self.session.execute(query).first() is not None
+
+    def mark_processed(self, consumer: str, event_id: str) -> None:
+        self.session.execute(insert(processed_event_table).values(
+            consumer=consumer, event_id=event_id, processed_at=self.clock.now()))
+
+    def park(self, consumer: str, event_id: str | None, event_type: str | None, raw: str, error: str) -> None:
+        self.session.execute(insert(dead_letter_table).values(
+            consumer=consumer, event_id=event_id, type=event_type, payload=raw[:1_000_000],
+            error=error[:10_000], failed_at=self.clock.now()))

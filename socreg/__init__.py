@@ -1,0 +1,1 @@
+"""socreg: the register of record and credit-supervision system for social organizations."""
