@@ -82,9 +82,10 @@ class KafkaBus:
         return self._producer
 
     def _forget_connection(self) -> None:
-        """After a failed publish: a fresh producer next time (no half-failed idempotence state),
-        and topics checked again (a broker that lost them, e.g. in-memory storage, gets them back)."""
+        """After a failed publish: fresh clients next time (no half-failed idempotence state, no
+        reconnect backoff), and topics checked again (a broker that lost them gets them back)."""
         self._drop_producer()
+        self._drop_admin()
         with self._lock:
             self._created.clear()
 

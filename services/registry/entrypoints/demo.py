@@ -9,7 +9,6 @@ from typing import Any
 
 from services.registry.adapters import views
 from services.registry.bootstrap import RegistryContainer
-from services.registry.demo_data import generate_register
 from services.registry.domain import commands
 from services.registry.service_layer import handlers
 
@@ -41,6 +40,8 @@ def register_is_empty(container: RegistryContainer) -> bool:
 
 def load_demo(container: RegistryContainer, *, seed: int = 2020,
               progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    from services.registry.demo_data import generate_register
+
     bodies = generate_register(seed=seed)
     first_uscc = None
     for body in bodies:
