@@ -1,0 +1,3 @@
+from socreg.cli import main
+
+main()

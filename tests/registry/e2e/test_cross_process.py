@@ -1,0 +1,78 @@
+"""End to end: `socreg up` runs in its own process; a registration through HTTP reaches a consumer
+in this (another) process through the bus."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.contracts import TOPICS
+from shared.events.sqlite_log import SqliteLogBus
+from tests.registry.factories import registration_body
+
+SECRET = "e2e-secret-0123456789abcdefghijklmnopqrstuv"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _socreg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "socreg", *args], env=env, text=True, capture_output=True,
+                          timeout=120, check=True)
+
+
+def _wait_ready(url: str, proc: subprocess.Popen[str], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise AssertionError("server did not become ready")
+
+
+@pytest.fixture
+def embedded_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    env = {**os.environ, "SOCREG_SECRET_KEY": SECRET, "SOCREG_DATA_DIR": str(tmp_path)}
+    _socreg("migrate", env=env)
+    _socreg("user", "add", "reg", "--role", "registrar", "--password", "reg-password", env=env)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "socreg", "up", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(url, proc)
+        yield url, tmp_path
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_registration_reaches_a_consumer_in_another_process(embedded_server: tuple[str, Path]) -> None:
+    url, data_dir = embedded_server
+    token = httpx.post(url + "/auth/token", data={"username": "reg", "password": "reg-password"}).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    answer = httpx.post(url + "/registry/organizations", json=registration_body(1), headers=headers, timeout=10)
+    assert answer.status_code == 201, answer.text
+    uscc = answer.json()["uscc"]
+
+    consumer = SqliteLogBus(str(data_dir / "bus.db")).consumer("e2e-observer", [TOPICS["registry.organization"]])
+    deadline, seen = time.monotonic() + 10, []
+    while time.monotonic() < deadline and not seen:
+        seen = [d.envelope() for d in consumer.poll(10, timeout=0.5)]
+    assert [(e.type, e.subject) for e in seen] == [("registry.organization.registered", uscc)]
+    assert seen[0].data["name"] == registration_body(1)["name"]
+    assert "id_number" not in seen[0].to_json() and "13800000000" not in seen[0].to_json()
