@@ -6,18 +6,20 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\ud800-\udfff]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ud800-\udfff]")
 
 
 def _no_control(value: str) -> str:
     if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
+        raise ValueError("must not contain control characters (line breaks and tabs included)")
     return value
 
 
-def text(max_length: int, min_length: int = 1) -> object:
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-                     AfterValidator(_no_control)]
+def _no_control_but_lines(value: str) -> str:
+    if _CONTROL_BUT_LINES.search(value):
+        raise ValueError("must not contain control characters")
+    return value
 
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100),
@@ -25,4 +27,4 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
                       AfterValidator(_no_control)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
-                     AfterValidator(_no_control)]
+                     AfterValidator(_no_control_but_lines)]

@@ -21,23 +21,50 @@ class SqlOrganizationRepository:
         self.session.add(org)
         self.session.flush()
 
+    def add_many(self, orgs: list[Organization]) -> None:
+        self.session.add_all(orgs)
+        self.session.flush()
+
+    def existing_usccs(self, codes: list[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(codes):
+            found.update(self.session.scalars(select(organizations.c.uscc).where(organizations.c.uscc.in_(chunk))))
+        return found
+
+    def names_taken(self, names: list[str]) -> set[str]:
+        taken: set[str] = set()
+        for chunk in _chunks(names):
+            taken.update(self.session.scalars(select(organizations.c.name).where(organizations.c.name.in_(chunk))))
+        return taken
+
+    def represented_by_any(self, id_numbers: list[str]) -> list[Organization]:
+        found: list[Organization] = []
+        for chunk in _chunks(id_numbers):
+            query = select(Organization).where(organizations.c.lr_id_number.in_(chunk),
+                                               organizations.c.status == "active")
+            found.extend(self.session.scalars(query))
+        return found
+
     def by_name(self, name: str) -> Organization | None:
-        return self.session.scalars(select(Organization).where(organizations.c.name == name)).first()
+        with self.session.no_autoflush:  # a pending rename must not be flushed before it is checked
+            return self.session.scalars(select(Organization).where(organizations.c.name == name)).first()
 
     def represented_by(self, id_number: str) -> list[Organization]:
         query = select(Organization).where(organizations.c.lr_id_number == id_number,
                                            organizations.c.status == "active")
-        return list(self.session.scalars(query))
+        with self.session.no_autoflush:
+            return list(self.session.scalars(query))
 
-    def next_org_code(self, prefix: str) -> int:
-        """A per-authority counter, incremented in this transaction (row-locked on PostgreSQL)."""
-        current = self.session.execute(
+    def next_org_codes(self, prefix: str, count: int) -> int:
+        """Reserve `count` numbers of a per-authority counter in this transaction (row-locked on
+        PostgreSQL); returns the last one reserved."""
+        last = self.session.execute(
             update(uscc_sequences).where(uscc_sequences.c.prefix == prefix)
-            .values(next_value=uscc_sequences.c.next_value + 1).returning(uscc_sequences.c.next_value)).scalar()
-        if current is None:
-            self.session.execute(insert(uscc_sequences).values(prefix=prefix, next_value=1))
-            current = 1
-        return int(current)
+            .values(next_value=uscc_sequences.c.next_value + count).returning(uscc_sequences.c.next_value)).scalar()
+        if last is None:
+            self.session.execute(insert(uscc_sequences).values(prefix=prefix, next_value=count))
+            last = count
+        return int(last)
 
     def add_change(self, record: ChangeRecord) -> None:
         self.session.add(record)
@@ -62,3 +89,7 @@ class SqlUserRepository:
 
     def add(self, user: User) -> None:
         self.session.add(user)
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]

@@ -5,6 +5,7 @@ Field rules collect into a 422 listing every failing field; rules about the regi
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -113,7 +114,15 @@ def check_uscc(code: str, shape: Shape) -> str:
     return normalized
 
 
-def check_legal_representative(org_type: str, id_number: str, others: list[Organization]) -> None:
+@dataclass(frozen=True)
+class Represented:
+    """What the conflict rules need to know of an organization someone already represents."""
+
+    type: str
+    uscc: str
+
+
+def check_legal_representative(org_type: str, id_number: str, others: Sequence[Organization | Represented]) -> None:
     """others: the active organizations this person already represents (excluding the one at hand)."""
     if org_type == "foundation" and others:
         raise RuleViolation(f"基金会的法定代表人不得同时担任其他组织的法定代表人; already represents {others[0].uscc}",
@@ -128,7 +137,7 @@ def check_legal_representative(org_type: str, id_number: str, others: list[Organ
                             rule="SHT art. 12")
 
 
-def check_name_free(name: str, holder: Organization | None) -> None:
+def check_name_free(name: str, holder: Organization | Represented | None) -> None:
     if holder is not None:
         raise RuleViolation(f"名称“{name}”已由 {holder.uscc} 使用", rule="SHT art. 13(2); MFQ art. 11(2) name taken")
 

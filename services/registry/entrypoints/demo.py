@@ -18,6 +18,7 @@ DEMO_USERS = (
     ("admin", "admin", "admin-demo-pw"),
 )
 DEMO_ORG_PASSWORD = "org-demo-pw"
+BATCH = 500
 
 
 def registration_command(body: dict[str, Any], by: str = "demo") -> commands.RegisterOrganization:
@@ -43,12 +44,13 @@ def load_demo(container: RegistryContainer, *, seed: int = 2020,
     from services.registry.demo_data import generate_register
 
     bodies = generate_register(seed=seed)
-    first_uscc = None
-    for body in bodies:
-        org = handlers.register_organization(registration_command(body), container.uow(), container.policy)
-        first_uscc = first_uscc or org.uscc
+    usccs: list[str] = []
+    for start in range(0, len(bodies), BATCH):
+        batch = [registration_command(body) for body in bodies[start:start + BATCH]]
+        usccs += handlers.import_register(batch, container.uow(), container.policy)
         if progress is not None:
-            progress(1)
+            progress(len(batch))
+    first_uscc = usccs[0]
     for username, role, password in DEMO_USERS:
         handlers.add_user(commands.AddUser(username, password, role), container.uow())
     handlers.add_user(commands.AddUser("org", DEMO_ORG_PASSWORD, "org", first_uscc), container.uow())

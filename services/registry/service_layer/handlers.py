@@ -43,36 +43,97 @@ def _text(value: object) -> str | None:
 
 
 def register_organization(cmd: commands.RegisterOrganization, uow: UnitOfWork, policy: Policy) -> Organization:
-    shape = _shape(cmd)
-    rules.check_fields(shape, policy.foundation_levels)
-    today = uow.clock.today()
-    if cmd.established_on > today:
-        raise InvalidInput("established_on lies in the future", rule="established_on.not_future")
+    shape = _check_application(cmd, uow, policy)
     with uow:
-        uscc = _assign_uscc(cmd, shape, uow)
+        [uscc] = _assign_usccs([cmd], [shape], uow)
         rules.check_name_free(cmd.name, uow.organizations.by_name(cmd.name))
         rules.check_legal_representative(cmd.type, cmd.legal_representative.id_number,
                                          uow.organizations.represented_by(cmd.legal_representative.id_number))
-        org = _new_organization(cmd, uscc, cmd.registered_on or today)
+        org = _new_organization(cmd, uscc, cmd.registered_on or uow.clock.today())
         uow.organizations.add(org)
-        _record(uow, org, "registration", cmd.by, new=org.name)
-        uow.publish("registry.organization.registered", org.uscc, org.facts())
+        _announce_registration(uow, org, cmd.by)
         uow.commit()
     return org
 
 
-def _assign_uscc(cmd: commands.RegisterOrganization, shape: rules.Shape, uow: UnitOfWork) -> str:
-    if cmd.uscc is not None:
-        code = rules.check_uscc(cmd.uscc, shape)
-        if uow.organizations.get(code) is not None:
-            raise Conflict(f"USCC {code} is already registered", rule="GB 32100 §3.5(7) unique for life")
-        return code
-    prefix = "5" + uscc_rules.TYPE_CODES[cmd.type] + cmd.district
-    while True:
-        body = "MJ" + _base31(uow.organizations.next_org_code(prefix), 6)
-        code = uscc_rules.compose(uscc_rules.TYPE_CODES[cmd.type], cmd.district, body)
-        if uow.organizations.get(code) is None:  # a migrated code may already hold it
-            return code
+def import_register(cmds: list[commands.RegisterOrganization], uow: UnitOfWork, policy: Policy) -> list[str]:
+    """Bulk registration (migrating an existing register, loading the demo): every rule of a single
+    registration applies, checked against the register and within the batch; one transaction."""
+    shapes = [_check_application(cmd, uow, policy) for cmd in cmds]
+    with uow:
+        _check_batch_identity(cmds, uow)
+        usccs = _assign_usccs(cmds, shapes, uow)
+        orgs = [_new_organization(cmd, uscc, cmd.registered_on or uow.clock.today()) for cmd, uscc in zip(cmds, usccs)]
+        uow.organizations.add_many(orgs)
+        for org, cmd in zip(orgs, cmds):
+            _announce_registration(uow, org, cmd.by)
+        uow.commit()
+    return [org.uscc for org in orgs]
+
+
+def _check_application(cmd: commands.RegisterOrganization, uow: UnitOfWork, policy: Policy) -> rules.Shape:
+    shape = _shape(cmd)
+    rules.check_fields(shape, policy.foundation_levels)
+    today, failures = uow.clock.today(), RuleFailures()
+    for field_name in ("established_on", "registered_on"):
+        value = getattr(cmd, field_name)
+        if value is not None and value > today:
+            failures.add(field_name, f"{field_name} ({value}) lies in the future (today is {today})",
+                         f"{field_name}.not_future")
+    failures.raise_if_any()
+    return shape
+
+
+def _check_batch_identity(cmds: list[commands.RegisterOrganization], uow: UnitOfWork) -> None:
+    names = [cmd.name for cmd in cmds]
+    taken = uow.organizations.names_taken(names)
+    if taken or len(set(names)) < len(names):
+        dup = sorted(taken)[0] if taken else next(n for n in names if names.count(n) > 1)
+        holder = uow.organizations.by_name(dup)
+        rules.check_name_free(dup, holder or rules.Represented("", "another registration of the same batch"))
+    represented: dict[str, list[rules.Represented]] = {}
+    for org in uow.organizations.represented_by_any([cmd.legal_representative.id_number for cmd in cmds]):
+        represented.setdefault(org.lr_id_number, []).append(org)
+    for cmd in cmds:
+        lr = cmd.legal_representative.id_number
+        rules.check_legal_representative(cmd.type, lr, represented.get(lr, []))
+        represented.setdefault(lr, []).append(rules.Represented(cmd.type, f"“{cmd.name}” (same batch)"))
+
+
+def _announce_registration(uow: UnitOfWork, org: Organization, by: str) -> None:
+    _record(uow, org, "registration", by, new=org.name)
+    uow.publish("registry.organization.registered", org.uscc, org.facts())
+
+
+def _assign_usccs(cmds: list[commands.RegisterOrganization], shapes: list[rules.Shape],
+                  uow: UnitOfWork) -> list[str]:
+    """Keep a migrated organization's own (validated) code; give the others the next codes of their
+    registering authority (5 + type + division, then 'MJ' + a base-31 counter and both check chars)."""
+    codes = [rules.check_uscc(cmd.uscc, shape) if cmd.uscc is not None else "" for cmd, shape in zip(cmds, shapes)]
+    migrated = [c for c in codes if c]
+    taken = uow.organizations.existing_usccs(migrated)
+    if taken or len(set(migrated)) < len(migrated):
+        code = sorted(taken)[0] if taken else next(c for c in migrated if migrated.count(c) > 1)
+        raise Conflict(f"USCC {code} is already registered", rule="GB 32100 §3.5(7) unique for life")
+    by_prefix: dict[str, list[int]] = {}
+    for index, cmd in enumerate(cmds):
+        if not codes[index]:
+            by_prefix.setdefault(uscc_rules.TYPE_CODES[cmd.type] + cmd.district, []).append(index)
+    for key, indexes in by_prefix.items():
+        for index, code in zip(indexes, _fresh_usccs(key[0], key[1:], len(indexes), uow)):
+            codes[index] = code
+    return codes
+
+
+def _fresh_usccs(type_code: str, division: str, count: int, uow: UnitOfWork) -> list[str]:
+    fresh: list[str] = []
+    while len(fresh) < count:  # a migrated code may already hold a number: skip it
+        need = count - len(fresh)
+        last = uow.organizations.next_org_codes("5" + type_code + division, need)
+        block = [uscc_rules.compose(type_code, division, "MJ" + _base31(n, 6)) for n in range(last - need + 1, last + 1)]
+        taken = uow.organizations.existing_usccs(block)
+        fresh += [code for code in block if code not in taken]
+    return fresh
 
 
 _DIGITS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
