@@ -46,6 +46,18 @@ class Settings(BaseSettings):
     # domain settings (domain-rules.md tags in comments)
     foundation_levels: tuple[str, ...] = ("city",)  # R1.3 [UNCONFIRMED]: which levels register foundations
 
+    # inspection (issue 4)
+    inspection_min_ratio_city: float = Field(4.0, ge=0, le=100)  # R6.2 L45 art. 5
+    inspection_min_ratio_district: float = Field(3.0, ge=0, le=100)  # R6.2 L45 art. 5
+    inspection_default_ratio_charity: float = Field(100.0, gt=0, le=100)  # R6.6 [LOCAL]
+    inspection_min_inspectors_per_task: int = Field(2, ge=2, le=10)  # R6.4 L45; CSF23 art. 105
+    inspection_conflict_years: int = Field(2, ge=0, le=10)  # former work there, within
+    inspection_publication_working_days: int = Field(20, ge=1, le=250)  # R6.5 [UNCONFIRMED]
+    inspection_holidays: tuple[str, ...] = ()  # YYYY-MM-DD, skipped as non-working
+    inspection_uncontactable_letter_days: tuple[int, int] = (20, 60)  # R8.2.1 [DRAFT-ONLY]
+    inspection_notice_prefix: str = Field("厦民社整", min_length=1, max_length=20)  # 整改通知书 numbers
+    inspection_daily_job_hour: int = Field(1, ge=0, le=23)  # daily sweeps run at
+
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":
         if self.secret_key == DEMO_SECRET_KEY and not self.demo:

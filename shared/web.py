@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import Principal, read_token
-from shared.errors import PayloadTooLarge, SocregError, Unauthorized
+from shared.errors import SocregError, Unauthorized
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -92,19 +92,32 @@ class BodyLimitMiddleware:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             return await self._reject(scope, receive, send)
-        seen = 0
+        seen, too_large, started = 0, False, False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, too_large
+            if too_large:
+                return {"type": "http.disconnect"}
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
-                raise PayloadTooLarge(f"request body over {self.max_bytes} bytes")
+                too_large = True  # the app sees the client go away; we answer 413 below
+                return {"type": "http.disconnect"}
             return message
 
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if too_large:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, limited, send)
-        except PayloadTooLarge:
+            await self.app(scope, limited, guarded)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large and not started:
             await self._reject(scope, receive, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -122,14 +135,33 @@ class Metrics:
                                  registry=self.registry)
 
     def install(self, app: FastAPI) -> None:
-        @app.middleware("http")
-        async def count(request: Request, call_next: Callable[..., Any]) -> Any:
-            started = time.perf_counter()
-            response = await call_next(request)
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-            self.requests.labels(request.method, route, str(response.status_code)).inc()
-            self.latency.labels(route).observe(time.perf_counter() - started)
-            return response
+        app.add_middleware(_MetricsMiddleware, metrics=self)
+
+
+class _MetricsMiddleware:
+    """Pure ASGI (BaseHTTPMiddleware costs a task and a copy per request): counts requests by
+    method, route template and status, and observes latency."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started, status = time.perf_counter(), 500
+
+        async def observe(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observe)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.metrics.requests.labels(scope["method"], route, str(status)).inc()
+            self.metrics.latency.labels(route).observe(time.perf_counter() - started)
 
 
 def health_router(metrics: Metrics, checks: dict[str, Callable[[], bool]]) -> APIRouter:

@@ -1,13 +1,20 @@
-"""inspection.* events (v1) that other services consume."""
+"""inspection.* events (v1) that other services consume (random inspections, 双随机、一公开).
+
+Events about one organization have its USCC as subject; plan and draw events, which concern many
+organizations, have the plan id as subject (so one plan's events stay in order). No personal data
+travels: inspectors appear by their pool id only.
+"""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 PenaltyKind = Literal["warning", "fine", "confiscation", "suspension", "revocation"]
+PlanKind = Literal["scheduled", "unscheduled"]
+Outcome = Literal["compliant", "rectification", "penalty"]
 
 
 class _Data(BaseModel):
@@ -23,8 +30,128 @@ class PenaltyImposed(_Data):
     legal_basis: str
     effective_on: date
     decision_number: str | None = None
+    # added by issue 4 (optional, so v1 stays compatible)
+    suspension_ends_on: date | None = None
+    task_id: str | None = None
+    decided_on: date | None = None
+
+
+class Scope(_Data):
+    types: list[str] = []
+    categories: list[str] = []
+    levels: list[str] = []
+    districts: list[str] = []
+    charity: bool | None = None
+    credit_lists: list[str] = []
+    risk_signals: list[str] = []
+    ratings: list[str] = []
+
+
+class PlanCreated(_Data):
+    plan_id: str
+    year: int
+    kind: PlanKind
+    title: str
+    scope: Scope
+    ratio: Decimal | None = None
+    count: int | None = None
+    inspectors_per_task: int
+    check_items: list[str]
+    method: str
+    rounds: int
+    draw_dates: list[date]
+    created_on: date
+
+
+class DrawCommitted(_Data):
+    plan_id: str
+    draw_id: str
+    round: int
+    commitment: str
+    algorithm: str
+    committed_at: datetime
+    draw_on: date | None = None
+
+
+class DrawCompleted(_Data):
+    plan_id: str
+    draw_id: str
+    round: int
+    commitment: str
+    seed: str
+    frame_hash: str
+    frame_size: int
+    public_random: str
+    target_count: int
+    targets: list[str]
+    algorithm: str
+    drawn_at: datetime
+
+
+class TaskCompleted(_Data):
+    uscc: str
+    task_id: str
+    plan_id: str
+    draw_id: str
+    outcome: Outcome
+    check_items: list[str]
+    failed_items: list[str]
+    completed_on: date
+    publish_by: date
+    rectification_id: str | None = None
+    penalty_id: str | None = None
+
+
+class UncontactableFound(_Data):
+    """R8.2 trigger 6 (L60): the organization cannot be contacted at its registered domicile."""
+
+    uscc: str
+    task_id: str
+    found_on: date
+    first_letter_on: date
+    second_letter_on: date
+    legal_basis: str
+
+
+class RectificationOrdered(_Data):
+    uscc: str
+    rectification_id: str
+    number: str
+    task_id: str
+    legal_basis: str
+    problems: list[str]
+    issued_on: date
+    deadline: date
+
+
+class RectificationOverdue(_Data):
+    """R7.1 (L60 trigger 3): the deadline passed without an accepted rectification."""
+
+    uscc: str
+    rectification_id: str
+    number: str
+    deadline: date
+    detected_on: date
+
+
+class RectificationAccepted(_Data):
+    uscc: str
+    rectification_id: str
+    number: str
+    deadline: date
+    accepted_on: date
+    on_time: bool
 
 
 EVENTS = {
     "inspection.penalty.imposed": (1, PenaltyImposed, "An administrative penalty took effect (行政处罚)"),
+    "inspection.plan.created": (1, PlanCreated, "A random-inspection plan was made (抽查计划)"),
+    "inspection.draw.committed": (1, DrawCommitted, "The commitment (SHA-256 of the secret seed) of a coming draw"),
+    "inspection.draw.completed": (1, DrawCompleted, "A draw was run: seed revealed, targets picked (双随机)"),
+    "inspection.task.completed": (1, TaskCompleted, "An inspection's outcome was recorded (抽查结果)"),
+    "inspection.finding.uncontactable": (1, UncontactableFound,
+                                         "Uncontactable at the registered domicile (活动异常名录 trigger 6)"),
+    "inspection.rectification.ordered": (1, RectificationOrdered, "A rectification notice was issued (整改通知书)"),
+    "inspection.rectification.overdue": (1, RectificationOverdue, "A rectification deadline passed unmet"),
+    "inspection.rectification.accepted": (1, RectificationAccepted, "A rectification was accepted (整改验收)"),
 }

@@ -2,7 +2,9 @@
 consumer's processed-event ids, and the dead-letter place for poison events."""
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text
+
+from shared.types import UtcDateTime
 
 metadata = MetaData()
 
@@ -16,15 +18,15 @@ outbox_table = Table(
     Column("aggregateid", String(64), nullable=False),
     Column("type", String(100), nullable=False),
     Column("payload", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True, index=True),
 )
 
 processed_event_table = Table(
     "processed_events", metadata,
     Column("consumer", String(100), primary_key=True),
     Column("event_id", String(64), primary_key=True),
-    Column("processed_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", UtcDateTime(), nullable=False),
 )
 
 dead_letter_table = Table(
@@ -35,5 +37,5 @@ dead_letter_table = Table(
     Column("type", String(100), nullable=True),
     Column("payload", Text, nullable=False),
     Column("error", Text, nullable=False),
-    Column("failed_at", DateTime(timezone=True), nullable=False),
+    Column("failed_at", UtcDateTime(), nullable=False),
 )

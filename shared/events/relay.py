@@ -20,9 +20,10 @@ log = logging.getLogger(__name__)
 
 
 class OutboxRelay:
-    def __init__(self, db: Database, bus: Bus, *, batch_size: int = 500, poll_seconds: float = 0.2) -> None:
+    def __init__(self, db: Database, bus: Bus, *, batch_size: int = 500, poll_seconds: float = 0.2,
+                 min_interval: float = 0.05) -> None:
         self.db, self.bus = db, bus
-        self.batch_size, self.poll_seconds = batch_size, poll_seconds
+        self.batch_size, self.poll_seconds, self.min_interval = batch_size, poll_seconds, min_interval
         self.wakeup = threading.Event()
         self.published = 0
 
@@ -73,6 +74,8 @@ class OutboxRelay:
                 log.exception("outbox relay failed; retrying")
                 moved = 0
                 stop.wait(1.0)
-            if not moved:
+            if moved:
+                stop.wait(self.min_interval)  # let commits gather: one relay cycle per batch, not per commit
+            else:
                 self.wakeup.wait(self.poll_seconds)
                 self.wakeup.clear()

@@ -2,9 +2,11 @@
 free of SQLAlchemy). The outbox and consumer tables come from shared.events.outbox."""
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, Numeric,
+from sqlalchemy import (BigInteger, Boolean, Column, Date, ForeignKey, Integer, MetaData, Numeric,
                         String, Table, Text)
 from sqlalchemy.orm import registry
+
+from shared.types import UtcDateTime
 
 from services.registry.domain.model import ChangeRecord, KnownPenalty, Organization, User
 
@@ -51,7 +53,7 @@ organization_changes = Table(
     Column("old_value", Text),
     Column("new_value", Text),
     Column("changed_by", String(100), nullable=False),
-    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
     Column("legal_basis", Text),
 )
 
@@ -78,7 +80,7 @@ users = Table(
     Column("role", String(20), nullable=False),
     Column("uscc", String(18)),
     Column("active", Boolean, nullable=False, default=True),
-    Column("created_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime()),
 )
 
 _mapped = False

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.registry.adapters.orm import known_penalties, organizations, uscc_sequences
@@ -19,7 +21,7 @@ class SqlOrganizationRepository:
 
     def add(self, org: Organization) -> None:
         self.session.add(org)
-        self.session.flush()
+        self.session.flush()  # the change records that follow reference it
 
     def add_many(self, orgs: list[Organization]) -> None:
         self.session.add_all(orgs)
@@ -56,15 +58,21 @@ class SqlOrganizationRepository:
             return list(self.session.scalars(query))
 
     def next_org_codes(self, prefix: str, count: int) -> int:
-        """Reserve `count` numbers of a per-authority counter in this transaction (row-locked on
-        PostgreSQL); returns the last one reserved."""
-        last = self.session.execute(
-            update(uscc_sequences).where(uscc_sequences.c.prefix == prefix)
-            .values(next_value=uscc_sequences.c.next_value + count).returning(uscc_sequences.c.next_value)).scalar()
-        if last is None:
-            self.session.execute(insert(uscc_sequences).values(prefix=prefix, next_value=count))
-            last = count
-        return int(last)
+        """Reserve `count` numbers of a per-authority counter; returns the last one reserved.
+
+        On PostgreSQL the reservation commits at once in its own short transaction, so concurrent
+        registrations do not queue on the counter row until their commit (a number left unused by a
+        rolled-back registration is simply skipped: the code only has to be unique). SQLite already
+        serializes writers, so there it stays inside the registration's transaction."""
+        dialect = self.session.get_bind().dialect.name
+        upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(uscc_sequences)
+        statement = upsert.values(prefix=prefix, next_value=count).on_conflict_do_update(
+            index_elements=[uscc_sequences.c.prefix],
+            set_={"next_value": uscc_sequences.c.next_value + count}).returning(uscc_sequences.c.next_value)
+        if dialect != "postgresql":
+            return int(self.session.execute(statement).scalar_one())
+        with self.session.get_bind().begin() as conn:
+            return int(conn.execute(statement).scalar_one())
 
     def add_change(self, record: ChangeRecord) -> None:
         self.session.add(record)

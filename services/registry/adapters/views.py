@@ -1,19 +1,26 @@
 """Read queries for the registry's API (CQRS-lite: reads skip the domain and use the read engine)."""
 from __future__ import annotations
 
+from dataclasses import fields
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.registry.adapters.orm import organization_changes, organizations
-from services.registry.domain.model import CATEGORIES, LEVELS, ORG_TYPES, STATUSES
+from services.registry.domain.model import CATEGORIES, LEVELS, ORG_TYPES, STATUSES, Organization
 from services.registry.domain.uscc import DIVISIONS
 
 
 def organization_record(session: Session, uscc: str) -> dict[str, Any] | None:
     row = session.execute(select(organizations).where(organizations.c.uscc == uscc)).mappings().first()
     return None if row is None else _record(dict(row))
+
+
+def present(org: Organization) -> dict[str, Any]:
+    """The record of an organization a handler just saved (no second query)."""
+    return _record({f.name: getattr(org, f.name) for f in fields(org)})
 
 
 def _record(r: dict[str, Any]) -> dict[str, Any]:
@@ -26,7 +33,7 @@ def _record(r: dict[str, Any]) -> dict[str, Any]:
         "level_name": LEVELS[r["level"]], "district": r["district"], "district_name": DIVISIONS.get(r["district"]),
         "domicile": r["domicile"],
         "legal_representative": {"name": r["lr_name"], "id_number": r["lr_id_number"], "phone": r["lr_phone"]},
-        "registered_funds": str(r["registered_funds"]), "business_scope": r["business_scope"],
+        "registered_funds": f"{Decimal(r['registered_funds']):.2f}", "business_scope": r["business_scope"],
         "supervising_unit": r["supervising_unit"], "members": members, "foundation_kind": r["foundation_kind"],
         "established_on": r["established_on"], "registered_on": r["registered_on"],
         "status": r["status"], "status_name": STATUSES[r["status"]], "charity": r["charity"],

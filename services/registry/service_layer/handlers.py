@@ -10,7 +10,7 @@ from services.registry.domain import uscc as uscc_rules
 from services.registry.domain.model import CHANGEABLE, ChangeRecord, KnownPenalty, Organization, User
 from services.registry.service_layer.ports import UnitOfWork
 from shared.auth import ROLES, hash_password
-from shared.errors import Conflict, InvalidInput, NotFound, RuleFailures, RuleViolation
+from shared.errors import Conflict, FieldError, InvalidInput, NotFound, RuleFailures, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -257,6 +257,10 @@ def revoke(cmd: commands.Revoke, uow: UnitOfWork) -> Organization:
         org = _load(uow, cmd.uscc)
         org.ensure_active("be revoked")
         on = cmd.effective_on or uow.clock.today()
+        if on > uow.clock.today():
+            raise InvalidInput(f"a revocation takes effect when decided: effective_on {on} lies in the future",
+                               rule="R2.4 effective_on.not_future",
+                               errors=[FieldError("effective_on", "lies in the future", "effective_on.not_future")])
         org.status, org.ended_on, org.end_reason = "revoked", on, cmd.legal_basis
         _record(uow, org, "revocation", cmd.by, field="status", old="active", new="revoked", basis=cmd.legal_basis)
         uow.publish("registry.organization.revoked", org.uscc, {
@@ -319,7 +323,7 @@ def add_user(cmd: commands.AddUser, uow: UnitOfWork) -> User:
         if uow.users.get(cmd.username) is not None:
             raise Conflict(f"user {cmd.username} exists", rule="auth.unique_username")
         user = User(cmd.username, hash_password(cmd.password), cmd.role,
-                    uscc_rules.normalize(cmd.uscc) if cmd.uscc else None, True, datetime.now())
+                    uscc_rules.normalize(cmd.uscc) if cmd.uscc else None, True, uow.clock.now())
         uow.users.add(user)
         uow.commit()
     return user

@@ -61,7 +61,7 @@ def register(body: schemas.RegistrationIn, c: Container, who: CurrentPrincipal, 
         charity=body.charity, uscc=body.uscc, registered_on=body.registered_on, by=who.username)
     org = handlers.register_organization(cmd, c.uow(), c.policy)
     response.headers["Location"] = f"/registry/organizations/{org.uscc}"
-    return _record(c, org.uscc)
+    return views.present(org)
 
 
 @router.get("/registry/organizations", response_model=schemas.OrganizationPage, tags=["registry"])
@@ -88,8 +88,7 @@ def get_organization(uscc: UsccPath, c: Container, who: CurrentPrincipal) -> dic
 def change(uscc: UsccPath, body: schemas.ChangeIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
     who.require("registrar")
     cmd = commands.ChangeRegistration(uscc, body.changes(), who.username, body.expected_version)
-    org = handlers.change_registration(cmd, c.uow(), c.policy)
-    return _record(c, org.uscc)
+    return views.present(handlers.change_registration(cmd, c.uow(), c.policy))
 
 
 @router.get(ORG + "/history", response_model=list[schemas.HistoryEntry], tags=["registry"])
@@ -105,21 +104,21 @@ def deregistration(uscc: UsccPath, body: schemas.DeregistrationIn, c: Container,
                    who: CurrentPrincipal) -> dict[str, Any]:
     who.require("registrar")
     cmd = commands.Deregister(uscc, body.liquidation_report, body.liquidation_completed_on, who.username)
-    return _record(c, handlers.deregister(cmd, c.uow()).uscc)
+    return views.present(handlers.deregister(cmd, c.uow()))
 
 
 @router.post(ORG + "/revocation", response_model=schemas.OrganizationOut, tags=["registry"])
 def revocation(uscc: UsccPath, body: schemas.RevocationIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
     who.require("registrar")
     cmd = commands.Revoke(uscc, body.legal_basis, who.username, body.decision_number, body.effective_on)
-    return _record(c, handlers.revoke(cmd, c.uow()).uscc)
+    return views.present(handlers.revoke(cmd, c.uow()))
 
 
 @router.post(ORG + "/charity-recognition", response_model=schemas.OrganizationOut, tags=["registry"])
 def charity_recognition(uscc: UsccPath, c: Container, who: CurrentPrincipal,
                         body: schemas.DecisionIn | None = None) -> dict[str, Any]:
     who.require("registrar")
-    return _record(c, handlers.recognize_charity(commands.RecognizeCharity(uscc, who.username), c.uow()).uscc)
+    return views.present(handlers.recognize_charity(commands.RecognizeCharity(uscc, who.username), c.uow()))
 
 
 @router.post(ORG + "/fundraising-qualification", response_model=schemas.OrganizationOut, tags=["registry"])
@@ -127,10 +126,10 @@ def fundraising_qualification(uscc: UsccPath, c: Container, who: CurrentPrincipa
                               body: schemas.DecisionIn | None = None) -> dict[str, Any]:
     who.require("registrar")
     cmd = commands.QualifyFundraising(uscc, who.username)
-    return _record(c, handlers.qualify_fundraising(cmd, c.uow()).uscc)
+    return views.present(handlers.qualify_fundraising(cmd, c.uow()))
 
 
 @router.get("/registry/uscc/{code}", response_model=schemas.UsccCheckOut, tags=["registry"])
-def check_uscc(code: Annotated[str, UsccPath]) -> dict[str, Any]:
+def check_uscc(code: UsccPath) -> dict[str, Any]:
     report = uscc_rules.inspect(code)
     return {**report.__dict__, "failures": [f.__dict__ for f in report.failures]}

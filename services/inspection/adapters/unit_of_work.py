@@ -1,0 +1,22 @@
+"""The inspection unit of work: the shared SQL unit of work plus this service's repositories."""
+from __future__ import annotations
+
+from services.inspection.adapters.repository import (SqlDirectoryRepository, SqlDrawRepository,
+                                                     SqlInspectorRepository, SqlPenaltyRepository, SqlPlanRepository,
+                                                     SqlRectificationRepository, SqlTaskRepository)
+from shared.db import SqlUnitOfWork
+
+
+class InspectionUnitOfWork(SqlUnitOfWork):
+    def _open(self) -> None:
+        self.directory = SqlDirectoryRepository(self.session)
+        self.inspectors = SqlInspectorRepository(self.session)
+        self.plans = SqlPlanRepository(self.session)
+        self.draws = SqlDrawRepository(self.session)
+        self.tasks = SqlTaskRepository(self.session)
+        self.rectifications = SqlRectificationRepository(self.session)
+        self.penalties = SqlPenaltyRepository(self.session)
+
+    def __enter__(self) -> "InspectionUnitOfWork":
+        super().__enter__()
+        return self

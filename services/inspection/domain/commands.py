@@ -1,0 +1,180 @@
+"""Commands: what an inspector, an organization, the scheduler or an incoming event asks the
+inspection service to do. Small and immutable."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from services.inspection.domain.rules import Finding
+
+
+# ----------------------------------------------------------------- the directory (registry events)
+
+@dataclass(frozen=True)
+class RecordOrganization:
+    """registry.organization.registered / .changed: the organization's current facts."""
+
+    uscc: str
+    name: str
+    type: str
+    category: str
+    level: str
+    district: str
+    domicile: str
+    registered_on: date
+    status: str = "active"
+    charity: bool = False
+    fundraising_qualified: bool = False
+
+
+@dataclass(frozen=True)
+class CloseOrganization:
+    """registry.organization.deregistered / .revoked."""
+
+    uscc: str
+    status: str
+    on: date
+
+
+@dataclass(frozen=True)
+class MarkOrganization:
+    """registry.organization.charity_recognized / .fundraising_qualified, credit.status.changed."""
+
+    uscc: str
+    charity: bool | None = None
+    fundraising_qualified: bool | None = None
+    credit_lists: tuple[str, ...] | None = None
+
+
+# ------------------------------------------------------------------------------------- inspectors
+
+@dataclass(frozen=True)
+class DeclareConflict:
+    uscc: str
+    kind: str
+    ended_on: date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class AddInspector:
+    name: str
+    department: str
+    qualifications: tuple[str, ...] = ()
+    username: str | None = None
+    badge_number: str | None = None
+    conflicts: tuple[DeclareConflict, ...] = ()
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class UpdateInspector:
+    inspector_id: str
+    active: bool | None = None
+    department: str | None = None
+    qualifications: tuple[str, ...] | None = None
+
+
+# ------------------------------------------------------------------------------------ plans, draws
+
+@dataclass(frozen=True)
+class CreatePlan:
+    year: int
+    kind: str
+    title: str
+    scope: dict[str, Any]
+    inspectors_per_task: int
+    check_items: tuple[str, ...]
+    method: str
+    ratio: Decimal | None = None
+    count: int | None = None
+    draw_dates: tuple[date, ...] = ()
+    by: str = "system"
+
+
+@dataclass(frozen=True)
+class RunDraw:
+    plan_id: str
+    public_random: str = ""
+    by: str = "scheduler"
+
+
+# ------------------------------------------------------------------------------------------ tasks
+
+@dataclass(frozen=True)
+class SendNotice:
+    task_id: str
+    method: str
+    requirements: str
+    by: str
+
+
+@dataclass(frozen=True)
+class RectificationOrder:
+    deadline: date
+    legal_basis: str | None = None
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImposePenalty:
+    uscc: str
+    kind: str
+    legal_basis: str
+    effective_on: date
+    facts: str
+    by: str
+    decision_number: str | None = None
+    amount: Decimal | None = None
+    period_days: int | None = None
+    task_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Uncontactable:
+    first_letter_on: date
+    second_letter_on: date
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    task_id: str
+    outcome: str
+    findings: tuple[Finding, ...]
+    by: str
+    rectification: RectificationOrder | None = None
+    penalty: ImposePenalty | None = None
+    uncontactable: Uncontactable | None = None
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    task_id: str
+    by: str
+
+
+# --------------------------------------------------------------------------------- rectifications
+
+@dataclass(frozen=True)
+class RespondToRectification:
+    rectification_id: str
+    report: str
+    uscc: str | None  # the responding organization (None: staff acting for it)
+
+
+@dataclass(frozen=True)
+class ReviewRectification:
+    rectification_id: str
+    accept: bool
+    note: str | None
+    by: str
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A scheduler sweep (overdue rectifications, due draws, due publications): idempotent."""
+
+    name: str
+    extra: dict[str, Any] = field(default_factory=dict)

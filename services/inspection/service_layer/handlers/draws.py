@@ -1,0 +1,82 @@
+"""Running a draw: freeze the frame, reveal the seed, pick targets and inspectors (domain.draw), make
+one task per target. A drawn round never changes: running again returns it as it is."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from services.inspection.domain import commands, rules
+from services.inspection.domain import draw as draw_rules
+from services.inspection.domain.model import Draw, Plan, Task, new_id
+from services.inspection.service_layer.ports import UnitOfWork
+from shared.errors import NotFound, RuleViolation, SocregError
+
+log = logging.getLogger(__name__)
+
+
+def run_draw(cmd: commands.RunDraw, uow: UnitOfWork, policy: rules.Policy) -> tuple[Draw, bool]:
+    """Draw the plan's next round; (draw, True). With every round drawn: (the last draw, False)."""
+    with uow:
+        plan = uow.plans.get(cmd.plan_id)
+        if plan is None:
+            raise NotFound(f"no plan {cmd.plan_id}")
+        rounds = uow.draws.of_plan(plan.id)
+        pending = [d for d in rounds if not d.is_drawn]
+        if not pending:
+            return rounds[-1], False
+        draw = pending[0]
+        result, frame, earlier = _draw(uow, plan, draw, cmd.public_random, policy)
+        _reveal(uow, plan, draw, cmd, result, frame, len(earlier))
+        uow.commit()
+    return draw, True
+
+
+def _draw(uow: UnitOfWork, plan: Plan, draw: Draw, public_random: str,
+          policy: rules.Policy) -> tuple[draw_rules.DrawResult, list[str], set[str]]:
+    today = uow.clock.today()
+    earlier = set(uow.draws.drawn_in_plan(plan.id))
+    frame = [u for u in uow.directory.frame(plan.scope, today) if u not in earlier]
+    pool = uow.inspectors.active_ids()
+    withdrawn = rules.withdrawn_by_target(uow.inspectors.conflicts_of(pool), None, today, policy)
+    inputs = draw_rules.DrawInputs(draw.seed, plan.id, draw.round, plan.rounds, plan.ratio, plan.count, frame,
+                                   len(earlier), public_random, pool, withdrawn, plan.inspectors_per_task)
+    try:
+        result = draw_rules.perform(inputs)
+    except draw_rules.NotEnoughInspectors as exc:
+        raise RuleViolation(f"{exc}: add inspectors to the pool or resolve conflicts, then draw again",
+                            rule=f"{rules.RULE_INSPECTORS}; {rules.RULE_CONFLICT}") from exc
+    draw.inspector_pool = list(pool)
+    uow.draws.add_targets(draw.id, result.targets, result.teams, [withdrawn.get(t, []) for t in result.targets])
+    return result, frame, earlier
+
+
+def _reveal(uow: UnitOfWork, plan: Plan, draw: Draw, cmd: commands.RunDraw, result: draw_rules.DrawResult,
+            frame: list[str], already_drawn: int) -> None:
+    draw.status, draw.drawn_at, draw.drawn_by = "drawn", uow.clock.now(), cmd.by
+    draw.frame_hash, draw.frame_size, draw.public_random = result.frame_hash, len(frame), cmd.public_random
+    draw.target_count, draw.already_drawn, draw.inspectors_per_task = result.target_count, already_drawn, \
+        plan.inspectors_per_task
+    uow.draws.save_frame(draw.id, frame)
+    names = uow.directory.names(result.targets)
+    uow.tasks.add_many([Task(new_id("TK"), draw.id, plan.id, i + 1, uscc, names.get(uscc, ""))
+                        for i, uscc in enumerate(result.targets)])
+    uow.publish("inspection.draw.completed", plan.id, {
+        "plan_id": plan.id, "draw_id": draw.id, "round": draw.round, "commitment": draw.commitment,
+        "seed": draw.seed, "frame_hash": draw.frame_hash, "frame_size": draw.frame_size,
+        "public_random": draw.public_random, "target_count": draw.target_count, "targets": result.targets,
+        "algorithm": draw.algorithm, "drawn_at": draw.drawn_at.isoformat()})
+
+
+def run_due_draws(uow_factory: Callable[[], UnitOfWork], policy: rules.Policy) -> int:
+    """The scheduler's command: draw every round whose draw date has come (and whose earlier rounds
+    are drawn). Idempotent: a drawn round is never drawn again."""
+    with uow_factory() as uow:
+        plan_ids = uow.draws.due_plans(uow.clock.today())
+    drawn = 0
+    for plan_id in plan_ids:
+        try:
+            _, new = run_draw(commands.RunDraw(plan_id, "", "scheduler"), uow_factory(), policy)
+            drawn += int(new)
+        except SocregError as exc:  # one plan that cannot be drawn must not stop the others
+            log.warning("scheduled draw of plan %s refused: %s", plan_id, exc.detail)
+    return drawn
