@@ -4,11 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from anyio import CapacityLimiter
+
 from services.registry.adapters import orm
 from services.registry.adapters.unit_of_work import RegistryUnitOfWork
 from services.registry.service_layer.handlers import Policy
 from shared.clock import Clock, SystemClock
-from shared.db import Database
+from shared.db import Database, is_sqlite
 from shared.events.bus import Bus, build_bus
 from shared.events.consumer import ConsumerRunner
 from shared.events.relay import OutboxRelay
@@ -30,6 +32,12 @@ class RegistryContainer:
     policy: Policy
     consumers: list[ConsumerRunner] = field(default_factory=list)
     workers: Workers = field(default_factory=lambda: Workers(SERVICE))
+    write_limiter: CapacityLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        # writes queue for a few threads (one for SQLite, whose writers serialize anyway) instead of
+        # forty threads taking turns at the database lock and the interpreter lock
+        self.write_limiter = CapacityLimiter(1 if is_sqlite(self.db.url) else 8)
 
     def uow(self) -> RegistryUnitOfWork:
         return RegistryUnitOfWork(self.db, source=f"/socreg/{SERVICE}", clock=self.clock,

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from services.registry.adapters.orm import known_penalties, organizations, uscc_sequences
+from services.registry.adapters.orm import known_penalties, organization_changes, organizations, uscc_sequences
 from services.registry.domain.model import ChangeRecord, KnownPenalty, Organization, User
 
 
@@ -19,13 +19,17 @@ class SqlOrganizationRepository:
     def get(self, uscc: str) -> Organization | None:
         return self.session.get(Organization, uscc)
 
-    def add(self, org: Organization) -> None:
-        self.session.add(org)
-        self.session.flush()  # the change records that follow reference it
-
     def add_many(self, orgs: list[Organization]) -> None:
-        self.session.add_all(orgs)
-        self.session.flush()
+        """New organizations, inserted directly (one statement for a whole batch)."""
+        columns = [c.name for c in organizations.columns]
+        self.session.execute(insert(organizations), [{c: getattr(o, c) for c in columns} for o in orgs])
+
+    def clashes(self, name: str, id_number: str, uscc: str) -> list[Organization]:
+        """Organizations that hold this name or this USCC, or that this person represents."""
+        query = select(Organization).where(or_(organizations.c.name == name, organizations.c.uscc == uscc,
+                                               organizations.c.lr_id_number == id_number))
+        with self.session.no_autoflush:
+            return list(self.session.scalars(query))
 
     def existing_usccs(self, codes: list[str]) -> set[str]:
         found: set[str] = set()
@@ -75,7 +79,11 @@ class SqlOrganizationRepository:
             return int(conn.execute(statement).scalar_one())
 
     def add_change(self, record: ChangeRecord) -> None:
-        self.session.add(record)
+        self.add_changes([record])
+
+    def add_changes(self, records: list[ChangeRecord]) -> None:
+        columns = [c.name for c in organization_changes.columns if c.name != "id"]
+        self.session.execute(insert(organization_changes), [{c: getattr(r, c) for c in columns} for r in records])
 
     def add_penalty(self, penalty: KnownPenalty) -> bool:
         if self.session.get(KnownPenalty, penalty.penalty_id) is not None:

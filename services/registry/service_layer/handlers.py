@@ -44,14 +44,20 @@ def _text(value: object) -> str | None:
 
 def register_organization(cmd: commands.RegisterOrganization, uow: UnitOfWork, policy: Policy) -> Organization:
     shape = _check_application(cmd, uow, policy)
+    lr = cmd.legal_representative.id_number
     with uow:
-        [uscc] = _assign_usccs([cmd], [shape], uow)
-        rules.check_name_free(cmd.name, uow.organizations.by_name(cmd.name))
-        rules.check_legal_representative(cmd.type, cmd.legal_representative.id_number,
-                                         uow.organizations.represented_by(cmd.legal_representative.id_number))
+        uscc = rules.check_uscc(cmd.uscc, shape) if cmd.uscc is not None else _fresh_usccs(cmd, 1, uow)[0]
+        clashes = uow.organizations.clashes(cmd.name, lr, uscc)  # one query for every identity rule
+        while any(o.uscc == uscc for o in clashes):
+            if cmd.uscc is not None:
+                raise Conflict(f"USCC {uscc} is already registered", rule="GB 32100 §3.5(7) unique for life")
+            uscc = _fresh_usccs(cmd, 1, uow, verify=True)[0]  # a migrated code held that number
+        rules.check_name_free(cmd.name, next((o for o in clashes if o.name == cmd.name), None))
+        rules.check_legal_representative(cmd.type, lr, [o for o in clashes if o.lr_id_number == lr
+                                                        and o.status == "active"])
         org = _new_organization(cmd, uscc, cmd.registered_on or uow.clock.today())
-        uow.organizations.add(org)
-        _announce_registration(uow, org, cmd.by)
+        uow.organizations.add_many([org])
+        _announce_registrations(uow, [org], cmd.by)
         uow.commit()
     return org
 
@@ -65,8 +71,7 @@ def import_register(cmds: list[commands.RegisterOrganization], uow: UnitOfWork, 
         usccs = _assign_usccs(cmds, shapes, uow)
         orgs = [_new_organization(cmd, uscc, cmd.registered_on or uow.clock.today()) for cmd, uscc in zip(cmds, usccs)]
         uow.organizations.add_many(orgs)
-        for org, cmd in zip(orgs, cmds):
-            _announce_registration(uow, org, cmd.by)
+        _announce_registrations(uow, orgs, cmds[0].by if cmds else "system")
         uow.commit()
     return [org.uscc for org in orgs]
 
@@ -100,9 +105,11 @@ def _check_batch_identity(cmds: list[commands.RegisterOrganization], uow: UnitOf
         represented.setdefault(lr, []).append(rules.Represented(cmd.type, f"“{cmd.name}” (same batch)"))
 
 
-def _announce_registration(uow: UnitOfWork, org: Organization, by: str) -> None:
-    _record(uow, org, "registration", by, new=org.name)
-    uow.publish("registry.organization.registered", org.uscc, org.facts())
+def _announce_registrations(uow: UnitOfWork, orgs: list[Organization], by: str) -> None:
+    now = uow.clock.now()
+    uow.organizations.add_changes([ChangeRecord(o.uscc, "registration", None, None, o.name, by, now) for o in orgs])
+    for org in orgs:
+        uow.publish("registry.organization.registered", org.uscc, org.facts())
 
 
 def _assign_usccs(cmds: list[commands.RegisterOrganization], shapes: list[rules.Shape],
@@ -119,19 +126,22 @@ def _assign_usccs(cmds: list[commands.RegisterOrganization], shapes: list[rules.
     for index, cmd in enumerate(cmds):
         if not codes[index]:
             by_prefix.setdefault(uscc_rules.TYPE_CODES[cmd.type] + cmd.district, []).append(index)
-    for key, indexes in by_prefix.items():
-        for index, code in zip(indexes, _fresh_usccs(key[0], key[1:], len(indexes), uow)):
+    for indexes in by_prefix.values():
+        for index, code in zip(indexes, _fresh_usccs(cmds[indexes[0]], len(indexes), uow, verify=True)):
             codes[index] = code
     return codes
 
 
-def _fresh_usccs(type_code: str, division: str, count: int, uow: UnitOfWork) -> list[str]:
+def _fresh_usccs(cmd: commands.RegisterOrganization, count: int, uow: UnitOfWork, *, verify: bool = False) -> list[str]:
+    """The next codes of the registering authority: 5 + type + division, then 'MJ' + a base-31 counter
+    and both check characters. With verify, numbers that a migrated code already holds are skipped."""
+    type_code = uscc_rules.TYPE_CODES[cmd.type]
     fresh: list[str] = []
-    while len(fresh) < count:  # a migrated code may already hold a number: skip it
+    while len(fresh) < count:
         need = count - len(fresh)
-        last = uow.organizations.next_org_codes("5" + type_code + division, need)
-        block = [uscc_rules.compose(type_code, division, "MJ" + _base31(n, 6)) for n in range(last - need + 1, last + 1)]
-        taken = uow.organizations.existing_usccs(block)
+        last = uow.organizations.next_org_codes("5" + type_code + cmd.district, need)
+        block = [uscc_rules.compose(type_code, cmd.district, "MJ" + _base31(n, 6)) for n in range(last - need + 1, last + 1)]
+        taken = uow.organizations.existing_usccs(block) if verify else set()
         fresh += [code for code in block if code not in taken]
     return fresh
 

@@ -8,7 +8,7 @@ from fastapi import Depends, Path, Request
 from services.registry.bootstrap import RegistryContainer
 
 
-def _container(request: Request) -> RegistryContainer:
+async def _container(request: Request) -> RegistryContainer:
     return request.app.state.registry
 
 

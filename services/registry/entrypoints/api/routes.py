@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Response, status
+from anyio import to_thread
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from services.registry.adapters import views
@@ -48,7 +49,8 @@ def token(c: Container, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -
 
 @router.post("/registry/organizations", status_code=status.HTTP_201_CREATED,
              response_model=schemas.OrganizationOut, tags=["registry"])
-def register(body: schemas.RegistrationIn, c: Container, who: CurrentPrincipal, response: Response) -> dict[str, Any]:
+async def register(body: schemas.RegistrationIn, c: Container, who: CurrentPrincipal,
+                   response: Response) -> dict[str, Any]:
     who.require("registrar")
     members = body.members or schemas.MembersIn()
     cmd = commands.RegisterOrganization(
@@ -59,7 +61,7 @@ def register(body: schemas.RegistrationIn, c: Container, who: CurrentPrincipal, 
         members_individual=members.individual if body.members else None,
         members_unit=members.unit if body.members else None, foundation_kind=body.foundation_kind,
         charity=body.charity, uscc=body.uscc, registered_on=body.registered_on, by=who.username)
-    org = handlers.register_organization(cmd, c.uow(), c.policy)
+    org = await to_thread.run_sync(handlers.register_organization, cmd, c.uow(), c.policy, limiter=c.write_limiter)
     response.headers["Location"] = f"/registry/organizations/{org.uscc}"
     return views.present(org)
 

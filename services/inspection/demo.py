@@ -1,0 +1,208 @@
+"""A synthetic 2020-2025 inspection history on the demo register, made through the service's own
+handlers (every rule applies, every step emits its event, each on the day it happens).
+
+Input — `organizations`: the demo register, one mapping per organization with at least
+  uscc, name, type, category, level, district, registered_on (date or YYYY-MM-DD)
+and optionally status ("active" by default), charity (bool), fundraising_qualified_on, domicile.
+The registry's records (services.registry.adapters.views.list_organizations(...)["items"]) and the
+data of registry.organization.registered events both have this shape. The directory is filled from
+them through the same handler the registry.* consumer uses, so events that arrive later (or arrived
+already) change nothing.
+
+Each year: a scheduled city-level plan (the 4% minimum of L45 art. 5), a scheduled district-level
+plan (3%), and an unscheduled plan over every charity (R6.6, 100%); each drawn in spring with a
+public random value; each task noticed, inspected and recorded; about one in six ends in a
+rectification notice (most answered and accepted, a few late: the sweep reports them overdue) and
+about one in seventy in a penalty (mostly warnings, some fines, rarely a suspension). Results are published by the
+daily publication job within the working-day limit. Everything is labelled 演示 (demo).
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from services.inspection.adapters import views
+from services.inspection.bootstrap import InspectionContainer
+from services.inspection.domain import commands
+from services.inspection.domain.model import SCHEDULED_CHECK_ITEMS
+from services.inspection.domain.rules import Finding, default_legal_basis
+from services.inspection.service_layer.handlers import (directory, draws, inspectors, plans, rectifications,
+                                                       tasks)
+from shared.clock import FixedClock
+
+YEARS = range(2020, 2026)
+DEPARTMENTS = ("厦门市民政局社会组织管理处", "厦门市社会组织综合党委", "思明区民政局", "湖里区民政局", "集美区民政局",
+               "海沧区民政局", "同安区民政局", "翔安区民政局")
+ITEMS = list(SCHEDULED_CHECK_ITEMS)
+PROBLEMS = {"annual_report": "年度工作报告未按时报送（演示）", "information_disclosure": "未按规定公开年度工作报告（演示）",
+            "internal_governance": "未按章程按期召开理事会（演示）", "financial_status": "财务账目不清、票据不全（演示）",
+            "business_activities": "开展活动超出章程规定的业务范围（演示）"}
+Action = tuple[date, int, Callable[[FixedClock], object]]
+
+
+def load_demo(container: InspectionContainer, organizations: Iterable[Mapping[str, Any]], *, seed: int = 2020,
+              years: Iterable[int] = YEARS) -> dict[str, int]:
+    """Load the history; returns counts. Meant for an empty inspection database (the demo)."""
+    rng, rows = random.Random(seed), list(organizations)
+    counts = {"organizations": _fill_directory(container, rows), "inspectors": 0, "plans": 0, "draws": 0,
+              "tasks": 0, "rectifications": 0, "overdue": 0, "penalties": 0}
+    counts["inspectors"] = _add_inspectors(container, [str(o["uscc"]) for o in rows[:2]])
+    for year in years:
+        _replay(container, _year(container, year, rng, counts))
+    return counts
+
+
+def _at(day: date) -> FixedClock:
+    return FixedClock(day)
+
+
+def _fill_directory(container: InspectionContainer, rows: list[Mapping[str, Any]]) -> int:
+    for start in range(0, len(rows), 500):
+        with container.uow() as uow:
+            for o in rows[start:start + 500]:
+                directory.record_organization(_record(o), uow)
+            uow.commit()
+    return len(rows)
+
+
+def _record(o: Mapping[str, Any]) -> commands.RecordOrganization:
+    registered = o["registered_on"]
+    return commands.RecordOrganization(
+        uscc=o["uscc"], name=o["name"], type=o["type"], category=o["category"], level=o["level"],
+        district=o["district"], domicile=o.get("domicile") or "", status=o.get("status") or "active",
+        registered_on=registered if isinstance(registered, date) else date.fromisoformat(str(registered)),
+        charity=bool(o.get("charity")), fundraising_qualified=o.get("fundraising_qualified_on") is not None)
+
+
+def _add_inspectors(container: InspectionContainer, conflicted: list[str]) -> int:
+    """30 inspectors; the first two must withdraw from one organization each (回避)."""
+    surnames = "陈林黄张李王吴刘蔡杨许郑谢洪郭邱曾廖赖周"
+    conflicts = [(commands.DeclareConflict(uscc, "relative", None, "配偶在该组织任职（演示）"),) if n == 0 else
+                 (commands.DeclareConflict(uscc, "former_employment", date(2019, 6, 30), "曾任该组织秘书长（演示）"),)
+                 for n, uscc in enumerate(conflicted)]
+    for n in range(30):
+        name = f"{surnames[n % len(surnames)]}检查员{n + 1:02d}（演示）"
+        cmd = commands.AddInspector(name, DEPARTMENTS[n % len(DEPARTMENTS)], ("行政执法证",), None,
+                                    f"DEMO-{n + 1:04d}", conflicts[n] if n < len(conflicts) else ())
+        inspectors.add_inspector(cmd, container.uow(_at(date(2020, 1, 6))))
+    return 30
+
+
+def _year(container: InspectionContainer, year: int, rng: random.Random, counts: dict[str, int]) -> list[Action]:
+    created = _at(date(year, 3, 2))
+    specs = [("scheduled", f"{year}年度市级社会组织“双随机、一公开”定期抽查（演示）", {"levels": ["city"]}),
+             ("scheduled", f"{year}年度区级社会组织“双随机、一公开”定期抽查（演示）", {"levels": ["district"]}),
+             ("unscheduled", f"{year}年度慈善组织专项抽查（演示）", {"charity": True})]
+    actions: list[Action] = []
+    for n, (kind, title, scope) in enumerate(specs):
+        draw_on = date(year, 4, 8 + n)
+        cmd = commands.CreatePlan(year, kind, title, scope, 2, tuple(ITEMS), "both", draw_dates=(draw_on,), by="demo")
+        plan = plans.create_plan(cmd, container.uow(created), container.policy)
+        draw, _ = draws.run_draw(commands.RunDraw(plan.id, f"演示公开随机数 {year}-{n + 1}", "demo"),
+                                 container.uow(_at(draw_on)), container.policy)
+        counts["plans"] += 1
+        counts["draws"] += 1
+        with container.db.read_session() as session:
+            task_ids = [t["id"] for t in views.task_page(session, {"draw_id": draw.id}, 1, 1_000_000)["items"]]
+        counts["tasks"] += len(task_ids)
+        for task_id in task_ids:
+            actions += _task_actions(container, task_id, draw_on, rng, counts)
+    weekly = [date(year, 5, 4) + timedelta(weeks=w) for w in range(40)]  # Mondays, May to next February
+    actions += [(d, 9, lambda clock: _sweep(container, clock, counts)) for d in weekly]
+    return actions
+
+
+def _task_actions(container: InspectionContainer, task_id: str, drawn: date, rng: random.Random,
+                  counts: dict[str, int]) -> list[Action]:
+    noticed = drawn + timedelta(days=rng.randint(3, 20))
+    inspected = noticed + timedelta(days=rng.randint(10, 90))
+    roll = rng.random()
+    outcome = "penalty" if roll < 0.015 else "rectification" if roll < 0.2 else "compliant"
+    failed = rng.sample(ITEMS, rng.randint(1, 2)) if outcome != "compliant" else []
+    findings = tuple(Finding(i, i not in failed, PROBLEMS[i] if i in failed else None) for i in ITEMS)
+    notice = commands.SendNotice(task_id, "both", "章程、年度工作报告、财务会计报告、会议纪要（演示）", "demo")
+    actions: list[Action] = [(noticed, 1, lambda clock: tasks.send_notice(notice, container.uow(clock)))]
+    deadline = inspected + timedelta(days=30)
+    result = _result(task_id, outcome, findings, deadline, inspected, rng)
+    actions.append((inspected, 2, lambda clock: _record_result(container, clock, result, deadline, rng, counts)))
+    return actions
+
+
+def _result(task_id: str, outcome: str, findings: tuple[Finding, ...], deadline: date, inspected: date,
+            rng: random.Random) -> commands.RecordResult:
+    rect = commands.RectificationOrder(deadline) if outcome != "compliant" else None
+    penalty = None
+    if outcome == "penalty":
+        kind = rng.choices(["warning", "fine", "suspension"], weights=[80, 17, 3])[0]
+        penalty = commands.ImposePenalty(
+            "", kind, "", inspected, "抽查发现的违法行为（演示）", "demo", None,
+            Decimal(rng.choice([2000, 5000, 10000, 30000])) if kind == "fine" else None,
+            rng.choice([30, 60, 90]) if kind == "suspension" else None, task_id)
+    return commands.RecordResult(task_id, outcome, findings, "demo", rect, penalty)
+
+
+def _record_result(container: InspectionContainer, clock: FixedClock, result: commands.RecordResult, deadline: date,
+                   rng: random.Random, counts: dict[str, int]) -> list[Action]:
+    with container.uow(clock) as uow:
+        task = uow.tasks.get(result.task_id)
+        org = uow.directory.get(task.uscc) if task else None
+    if task is None or org is None or not org.is_active:
+        return []
+    if result.penalty is not None:  # the penalty names its organization and its legal basis
+        basis = default_legal_basis(org.type)
+        result = commands.RecordResult(result.task_id, result.outcome, result.findings, result.by,
+                                       result.rectification, _penalty_for(result.penalty, org.uscc, basis))
+        counts["penalties"] += 1
+    done = tasks.record_result(result, container.uow(clock), container.policy)
+    if done.rectification_id is None:
+        return []
+    counts["rectifications"] += 1
+    return _rectification_actions(container, done.rectification_id, clock.today(), deadline, rng)
+
+
+def _penalty_for(p: commands.ImposePenalty, uscc: str, basis: str) -> commands.ImposePenalty:
+    return commands.ImposePenalty(uscc, p.kind, basis, p.effective_on, p.facts, p.by, p.decision_number, p.amount,
+                                  p.period_days, p.task_id)
+
+
+def _rectification_actions(container: InspectionContainer, rect_id: str, issued: date, deadline: date,
+                           rng: random.Random) -> list[Action]:
+    roll = rng.random()
+    if roll < 0.05:
+        return []  # never answered: reported overdue, stays open
+    late = roll < 0.15
+    answered = deadline + timedelta(days=rng.randint(5, 40)) if late else issued + timedelta(
+        days=rng.randint(5, (deadline - issued).days - 2))
+    respond = commands.RespondToRectification(rect_id, "已按通知书要求完成整改，附整改报告（演示）", None)
+    review = commands.ReviewRectification(rect_id, True, "整改到位（演示）", "demo")
+    return [(answered, 3, lambda clock: rectifications.respond(respond, container.uow(clock))),
+            (answered + timedelta(days=rng.randint(2, 10)), 4,
+             lambda clock: rectifications.review(review, container.uow(clock)))]
+
+
+def _sweep(container: InspectionContainer, clock: FixedClock, counts: dict[str, int]) -> list[Action]:
+    """What the daily jobs do (run weekly here): overdue notices, due publications."""
+    counts["overdue"] += rectifications.sweep_overdue(lambda: container.uow(clock))
+    tasks.publish_due_results(lambda: container.uow(clock))
+    return []
+
+
+def _replay(container: InspectionContainer, actions: list[Action]) -> None:
+    """Run the year's actions day by day, none after the container's today; an action may schedule
+    further ones (a rectification's answer and review)."""
+    order = itertools.count()
+    pending = [(day, rank, next(order), action) for day, rank, action in actions]
+    heapq.heapify(pending)
+    today = container.clock.today()
+    while pending:
+        day, _, _, action = heapq.heappop(pending)
+        if day > today:
+            continue
+        more = action(_at(day))
+        for later in more if isinstance(more, list) else []:
+            heapq.heappush(pending, (later[0], later[1], next(order), later[2]))

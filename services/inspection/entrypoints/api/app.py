@@ -1,0 +1,47 @@
+"""The inspection service's FastAPI app (distributed mode: the service alone on its own port)."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.inspection.bootstrap import InspectionContainer
+from services.inspection.entrypoints.api.routes import router
+from services.inspection.entrypoints.consumers import build_consumers
+from services.inspection.entrypoints.jobs import build_scheduler
+from shared.web import Metrics, base_app, health_router
+
+
+def readiness_checks(container: InspectionContainer) -> dict[str, object]:
+    return {"inspection_database": container.db.ping, "bus": container.bus.ping}
+
+
+def create_app(container: InspectionContainer, *, run_workers: bool = True,
+               run_scheduler: bool | None = None) -> FastAPI:
+    """run_workers: the relay and the consumers in this process; run_scheduler (default: as
+    run_workers) the daily jobs too. Distributed mode runs both as their own processes."""
+    scheduler_wanted = run_workers if run_scheduler is None else run_scheduler
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scheduler = build_scheduler(container) if scheduler_wanted else None
+        if run_workers:
+            container.consumers = build_consumers(container)
+            container.start_workers()
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown()
+            container.close()
+
+    metrics = Metrics()
+    app = base_app("socreg inspection", secret_key=container.settings.secret_key,
+                   max_body_bytes=container.settings.max_body_bytes, metrics=metrics, lifespan=lifespan)
+    app.state.inspection = container
+    app.include_router(router)
+    app.include_router(health_router(metrics, readiness_checks(container)))  # type: ignore[arg-type]
+    return app

@@ -1,0 +1,12 @@
+"""The inspection paths of api.md, and the routes they grow into. Each route: check who asks,
+build a command, call its handler (writes); or read a view (reads)."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.inspection.entrypoints.api import routes_public, routes_supervision, routes_tasks
+
+router = APIRouter()
+router.include_router(routes_supervision.router)
+router.include_router(routes_tasks.router)
+router.include_router(routes_public.router)

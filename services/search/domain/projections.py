@@ -1,0 +1,198 @@
+"""Projections: pure functions from one event's data to the changes it makes to the read model.
+
+Each event type maps to one small function `(data, on) -> list[Change]`; adding an event type is
+adding a function and a line in PROJECTIONS. The repository applies the changes (adapters); the
+document is then rebuilt from the projection (document.build_document). Every fact keeps its date,
+so the statistics can be answered "as of" any day.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+# the registration facts the read model keeps (legal_representative_name is deliberately absent)
+ORG_FIELDS = ("uscc", "name", "type", "category", "level", "district", "domicile", "registered_funds",
+              "business_scope", "supervising_unit", "established_on", "registered_on", "status", "charity",
+              "charity_since", "fundraising_qualified_on", "foundation_kind")
+
+
+@dataclass(frozen=True)
+class UpsertOrganization:
+    facts: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AddFormerName:
+    uscc: str
+    name: str
+    until: date
+
+
+@dataclass(frozen=True)
+class EndOrganization:
+    uscc: str
+    status: str
+    on: date
+
+
+@dataclass(frozen=True)
+class SetOrganizationFields:
+    uscc: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OpenListEntry:
+    uscc: str
+    entry_id: str
+    list: str
+    on: date
+    reason: str | None
+    trigger: str | None
+    legal_basis: str | None
+
+
+@dataclass(frozen=True)
+class CloseListEntry:
+    uscc: str
+    entry_id: str
+    list: str
+    on: date
+
+
+@dataclass(frozen=True)
+class SetListMembership:
+    """The credit engine's word on which lists an organization is on from `on`."""
+
+    uscc: str
+    lists: tuple[str, ...]
+    on: date
+
+
+@dataclass(frozen=True)
+class RecordPenalty:
+    uscc: str
+    penalty_id: str
+    kind: str
+    effective_on: date
+    legal_basis: str
+    decision_number: str | None
+
+
+@dataclass(frozen=True)
+class AwardRating:
+    uscc: str
+    grade: str
+    awarded_on: date
+    expires_on: date
+
+
+@dataclass(frozen=True)
+class RecordAnnualReport:
+    uscc: str
+    year: int
+    state: str  # filed | overdue | returned
+    on: date
+
+
+@dataclass(frozen=True)
+class RecordInspection:
+    uscc: str
+    task_id: str
+    drawn_on: date
+    completed_on: date | None
+
+
+Change = (UpsertOrganization | AddFormerName | EndOrganization | SetOrganizationFields | OpenListEntry
+          | CloseListEntry | SetListMembership | RecordPenalty | AwardRating | RecordAnnualReport
+          | RecordInspection)
+
+
+def _d(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _facts(data: dict[str, Any]) -> dict[str, Any]:
+    facts = {k: data.get(k) for k in ORG_FIELDS}
+    for key in ("established_on", "registered_on", "charity_since", "fundraising_qualified_on"):
+        facts[key] = None if facts[key] is None else _d(facts[key])
+    facts["registered_funds"] = str(facts["registered_funds"])
+    facts["charity"] = bool(facts["charity"])
+    return facts
+
+
+def organization_registered(data: dict[str, Any]) -> list[Change]:
+    return [UpsertOrganization(_facts(data))]
+
+
+def organization_changed(data: dict[str, Any]) -> list[Change]:
+    changes: list[Change] = []
+    for change in data["changes"]:
+        if change["field"] == "name" and change.get("old"):
+            changes.append(AddFormerName(data["uscc"], change["old"], _d(data["changed_on"])))
+    return [*changes, UpsertOrganization(_facts(data["organization"]))]
+
+
+def organization_deregistered(data: dict[str, Any]) -> list[Change]:
+    return [EndOrganization(data["uscc"], "deregistered", _d(data["deregistered_on"]))]
+
+
+def organization_revoked(data: dict[str, Any]) -> list[Change]:
+    return [EndOrganization(data["uscc"], "revoked", _d(data["revoked_on"]))]
+
+
+def charity_recognized(data: dict[str, Any]) -> list[Change]:
+    return [SetOrganizationFields(data["uscc"], {"charity": True, "charity_since": _d(data["recognized_on"])})]
+
+
+def fundraising_qualified(data: dict[str, Any]) -> list[Change]:
+    return [SetOrganizationFields(data["uscc"], {"fundraising_qualified_on": _d(data["qualified_on"])})]
+
+
+def credit_status_changed(data: dict[str, Any]) -> list[Change]:
+    return [SetListMembership(data["uscc"], tuple(sorted(set(data["lists"]))), _d(data["changed_on"]))]
+
+
+def credit_entry_added(data: dict[str, Any]) -> list[Change]:
+    return [OpenListEntry(data["uscc"], data["entry_id"], data["list"], _d(data["on"]), data.get("reason"),
+                          data.get("trigger"), data.get("legal_basis"))]
+
+
+def credit_entry_removed(data: dict[str, Any]) -> list[Change]:
+    return [CloseListEntry(data["uscc"], data["entry_id"], data["list"], _d(data["on"]))]
+
+
+def credit_entry_escalated(data: dict[str, Any]) -> list[Change]:
+    """Abnormal -> serious (R8): the abnormal entries end that day, the serious entry begins."""
+    on = _d(data["on"])
+    return [SetListMembership(data["uscc"], ("serious",), on), *credit_entry_added(data)]
+
+
+def penalty_imposed(data: dict[str, Any]) -> list[Change]:
+    return [RecordPenalty(data["uscc"], data["penalty_id"], data["kind"], _d(data["effective_on"]),
+                          data["legal_basis"], data.get("decision_number"))]
+
+
+Projection = Callable[[dict[str, Any]], list[Change]]
+
+PROJECTIONS: dict[str, Projection] = {
+    "registry.organization.registered": organization_registered,
+    "registry.organization.changed": organization_changed,
+    "registry.organization.deregistered": organization_deregistered,
+    "registry.organization.revoked": organization_revoked,
+    "registry.organization.charity_recognized": charity_recognized,
+    "registry.organization.fundraising_qualified": fundraising_qualified,
+    "credit.status.changed": credit_status_changed,
+    "credit.entry.added": credit_entry_added,
+    "credit.entry.removed": credit_entry_removed,
+    "credit.entry.escalated": credit_entry_escalated,
+    "inspection.penalty.imposed": penalty_imposed,
+}
+
+
+def project(event_type: str, data: dict[str, Any]) -> list[Change]:
+    """The changes an event makes; an event type the read model does not use changes nothing."""
+    projection = PROJECTIONS.get(event_type)
+    return [] if projection is None else projection(data)
