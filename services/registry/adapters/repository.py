@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import BigInteger, bindparam, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.registry.adapters.orm import known_penalties, organization_changes, organizations, uscc_sequences
-from services.registry.domain.model import ChangeRecord, KnownPenalty, Organization, User
+from services.registry.domain.model import ChangeRecord, Clash, KnownPenalty, Organization, User
 
 
 class SqlOrganizationRepository:
@@ -24,12 +25,10 @@ class SqlOrganizationRepository:
         columns = [c.name for c in organizations.columns]
         self.session.execute(insert(organizations), [{c: getattr(o, c) for c in columns} for o in orgs])
 
-    def clashes(self, name: str, id_number: str, uscc: str) -> list[Organization]:
+    def clashes(self, name: str, id_number: str, uscc: str) -> list[Clash]:
         """Organizations that hold this name or this USCC, or that this person represents."""
-        query = select(Organization).where(or_(organizations.c.name == name, organizations.c.uscc == uscc,
-                                               organizations.c.lr_id_number == id_number))
-        with self.session.no_autoflush:
-            return list(self.session.scalars(query))
+        rows = self.session.execute(_CLASHES, {"name": name, "uscc": uscc, "id_number": id_number})
+        return [Clash(*row) for row in rows]
 
     def existing_usccs(self, codes: list[str]) -> set[str]:
         found: set[str] = set()
@@ -69,14 +68,11 @@ class SqlOrganizationRepository:
         rolled-back registration is simply skipped: the code only has to be unique). SQLite already
         serializes writers, so there it stays inside the registration's transaction."""
         dialect = self.session.get_bind().dialect.name
-        upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(uscc_sequences)
-        statement = upsert.values(prefix=prefix, next_value=count).on_conflict_do_update(
-            index_elements=[uscc_sequences.c.prefix],
-            set_={"next_value": uscc_sequences.c.next_value + count}).returning(uscc_sequences.c.next_value)
+        params = {"prefix": prefix, "count": count}
         if dialect != "postgresql":
-            return int(self.session.execute(statement).scalar_one())
+            return int(self.session.execute(_RESERVE[dialect], params).scalar_one())
         with self.session.get_bind().begin() as conn:
-            return int(conn.execute(statement).scalar_one())
+            return int(conn.execute(_RESERVE[dialect], params).scalar_one())
 
     def add_change(self, record: ChangeRecord) -> None:
         self.add_changes([record])
@@ -109,3 +105,19 @@ class SqlUserRepository:
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _reserve_statement(insert_for: Any) -> Any:
+    count = bindparam("count", type_=BigInteger())
+    return (insert_for(uscc_sequences).values(prefix=bindparam("prefix"), next_value=count)
+            .on_conflict_do_update(index_elements=[uscc_sequences.c.prefix],
+                                   set_={"next_value": uscc_sequences.c.next_value + count})
+            .returning(uscc_sequences.c.next_value))
+
+
+# built once: statement construction costs more than running it
+_RESERVE = {"postgresql": _reserve_statement(postgresql_insert), "sqlite": _reserve_statement(sqlite_insert)}
+_CLASHES = select(organizations.c.uscc, organizations.c.name, organizations.c.lr_id_number, organizations.c.type,
+                  organizations.c.status).where(or_(organizations.c.name == bindparam("name"),
+                                                    organizations.c.uscc == bindparam("uscc"),
+                                                    organizations.c.lr_id_number == bindparam("id_number")))

@@ -85,6 +85,17 @@ class Organization:
         }
 
 
+@dataclass(frozen=True)
+class Clash:
+    """An organization that holds a name, a code or a legal representative a registration asks for."""
+
+    uscc: str
+    name: str
+    lr_id_number: str
+    type: str
+    status: str
+
+
 @dataclass
 class ChangeRecord:
     uscc: str

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.registry.domain import uscc as uscc_rules
-from services.registry.domain.model import DIRECT_CATEGORIES, Organization
+from services.registry.domain.model import DIRECT_CATEGORIES, Clash, Organization
 from shared.errors import RuleFailures, RuleViolation
 
 SOCIAL_GROUP_MIN_INDIVIDUAL = 50  # SHT art. 10(1)
@@ -122,7 +122,7 @@ class Represented:
     uscc: str
 
 
-def check_legal_representative(org_type: str, id_number: str, others: Sequence[Organization | Represented]) -> None:
+def check_legal_representative(org_type: str, id_number: str, others: Sequence[Organization | Represented | Clash]) -> None:
     """others: the active organizations this person already represents (excluding the one at hand)."""
     if org_type == "foundation" and others:
         raise RuleViolation(f"基金会的法定代表人不得同时担任其他组织的法定代表人; already represents {others[0].uscc}",
@@ -137,7 +137,7 @@ def check_legal_representative(org_type: str, id_number: str, others: Sequence[O
                             rule="SHT art. 12")
 
 
-def check_name_free(name: str, holder: Organization | Represented | None) -> None:
+def check_name_free(name: str, holder: Organization | Represented | Clash | None) -> None:
     if holder is not None:
         raise RuleViolation(f"名称“{name}”已由 {holder.uscc} 使用", rule="SHT art. 13(2); MFQ art. 11(2) name taken")
 

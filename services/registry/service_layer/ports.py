@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Protocol
 
-from services.registry.domain.model import ChangeRecord, KnownPenalty, Organization, User
+from services.registry.domain.model import ChangeRecord, Clash, KnownPenalty, Organization, User
 from shared.clock import Clock
 
 
@@ -13,7 +13,7 @@ class OrganizationRepository(Protocol):
 
     def add_many(self, orgs: list[Organization]) -> None: ...
 
-    def clashes(self, name: str, id_number: str, uscc: str) -> list[Organization]: ...
+    def clashes(self, name: str, id_number: str, uscc: str) -> list[Clash]: ...
 
     def by_name(self, name: str) -> Organization | None: ...
 

@@ -66,7 +66,8 @@ class ProjectionRepository(Protocol):
 
     def count_organizations(self) -> int: ...
 
-    def ratings_lapsed(self, today: date, limit: int) -> list[str]: ...
+    def ratings_lapsing(self, after: date, upto: date) -> list[str]:
+        """Organizations whose valid grade expires or was cancelled in (after, upto]."""
 
 
 class SearchUnitOfWork(Protocol):
