@@ -58,6 +58,19 @@ class Settings(BaseSettings):
     inspection_notice_prefix: str = Field("厦民社整", min_length=1, max_length=20)  # 整改通知书 numbers
     inspection_daily_job_hour: int = Field(1, ge=0, le=23)  # daily sweeps run at
 
+    # search (issue 6)
+    search_backend: Literal["sqlite", "elasticsearch"] = "sqlite"
+    search_index_path: str = ""  # the embedded FTS5 index file; empty means data_dir/search_index.db
+    elasticsearch_url: str = "http://127.0.0.1:9200"
+    elasticsearch_index: str = Field("socreg-organizations", pattern=r"^[a-z0-9][a-z0-9_-]{0,100}$")  # the alias
+    elasticsearch_compatibility_media_types: bool = True  # off for OpenSearch-compatible servers (osmem)
+    elasticsearch_timeout_seconds: float = Field(5.0, gt=0)
+    search_sync_batch: int = Field(500, ge=1, le=10_000)
+    search_population: int = Field(4_297_000, ge=1)  # residents for per-10,000 figures: 7,391 orgs = 17.2 (2020)
+    search_goal_total: int = Field(9_000, ge=1)  # the plan's goal for the number of organizations
+    search_goal_rated_share: float = Field(0.25, gt=0, le=1)  # R9.9: city-level organizations rated 3A+
+    search_inspection_min_share: float = Field(0.04, gt=0, le=1)  # L45: city-level random inspections
+
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":
         if self.secret_key == DEMO_SECRET_KEY and not self.demo:

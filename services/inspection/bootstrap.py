@@ -71,7 +71,7 @@ def policy_from(settings: Settings) -> Policy:
 
 
 def _decimal(value: float) -> Decimal:
-    return Decimal(str(value)).normalize()
+    return Decimal(format(value, "g"))  # 4.0 -> 4, 100.0 -> 100, 3.5 -> 3.5
 
 
 def migrate(settings: Settings) -> None:

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 class OutboxRelay:
     def __init__(self, db: Database, bus: Bus, *, batch_size: int = 500, poll_seconds: float = 0.2,
-                 min_interval: float = 0.05) -> None:
+                 min_interval: float = 0.25) -> None:
         self.db, self.bus = db, bus
         self.batch_size, self.poll_seconds, self.min_interval = batch_size, poll_seconds, min_interval
         self.wakeup = threading.Event()

@@ -129,7 +129,8 @@ def published_record(session: Session, draw_id: str) -> draw_rules.Published | N
                               .order_by(draw_targets.c.position)).all()
     return draw_rules.Published(
         plan_id=d["plan_id"], round=d["round"], rounds=p["rounds"] if p else 0, ratio=p["ratio"] if p else None,
-        count=p["count"] if p else None, commitment=d["commitment"], seed=d["seed"], frame=frame(session, draw_id) or [],
+        count=p["count"] if p else None, commitment=d["commitment"], seed=d["seed"],
+        frame=frame(session, draw_id) or [],
         frame_hash=d["frame_hash"] or "", public_random=d["public_random"] or "", earlier_targets=list(earlier),
         already_drawn=d["already_drawn"] or 0, target_count=d["target_count"] or 0,
         targets=[t.uscc for t in targets], pool=list(d["inspector_pool"]), per_task=d["inspectors_per_task"] or 0,

@@ -2,7 +2,7 @@
 inspection service to do. Small and immutable."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -170,11 +170,3 @@ class ReviewRectification:
     accept: bool
     note: str | None
     by: str
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """A scheduler sweep (overdue rectifications, due draws, due publications): idempotent."""
-
-    name: str
-    extra: dict[str, Any] = field(default_factory=dict)

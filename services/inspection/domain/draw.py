@@ -31,6 +31,8 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+import struct
+from itertools import islice
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,6 +54,7 @@ def _steps(doc: str) -> list[str]:
 
 STEPS = _steps(__doc__ or "")
 _TWO64 = 1 << 64
+_FOUR_WORDS = struct.Struct(">4Q").unpack
 
 
 def new_seed() -> str:
@@ -91,7 +94,7 @@ class _Stream:
         if not self._words:
             block = hashlib.sha256(self._prefix + self._counter.to_bytes(8, "big")).digest()
             self._counter += 1
-            self._words = [int.from_bytes(block[i:i + 8], "big") for i in (24, 16, 8, 0)]
+            self._words = list(reversed(_FOUR_WORDS(block)))
         return self._words.pop()  # words come out in block order: bytes 0-7 first
 
     def uniform(self, m: int) -> int:
@@ -237,12 +240,13 @@ def verify(p: Published) -> list[Mismatch]:
 def _check_frame(p: Published, report: _Report) -> None:
     if frame_hash(p.frame) != p.frame_hash:
         report.fail("frame_hash", "SHA-256 of the published frame is not the published frame_hash")
-    if any(a >= b for a, b in zip(p.frame, p.frame[1:])):
+    if any(a >= b for a, b in zip(p.frame, islice(p.frame, 1, None))):
         report.fail("frame", "the frame is not sorted ascending without duplicates")
     if p.already_drawn != len(p.earlier_targets):
         report.fail("already_drawn", f"{len(p.earlier_targets)} organizations were drawn in earlier rounds, "
                     f"the draw says {p.already_drawn}")
-    again = set(p.frame) & set(p.earlier_targets)
+    earlier = set(p.earlier_targets)
+    again = {u for u in p.frame if u in earlier} if earlier else set()
     if again:
         report.fail("frame", f"the frame holds {len(again)} organization(s) drawn in an earlier round, "
                     f"e.g. {sorted(again)[0]}")
@@ -267,7 +271,7 @@ def _check_teams(p: Published, key: bytes, report: _Report) -> None:
         report.fail("inspectors", "the inspector pool is not sorted ascending without duplicates")
     for position, (uscc, out, team) in enumerate(zip(p.targets, p.withdrawn, p.teams)):
         skip = set(out)
-        eligible = [i for i in p.pool if i not in skip]
+        eligible = [i for i in p.pool if i not in skip] if skip else p.pool
         expected = sample(eligible, p.per_task, key, "inspectors:" + uscc) if len(eligible) >= p.per_task else []
         if expected != list(team):
             report.fail("inspectors", f"position {position + 1} ({uscc}): the published inputs pick "

@@ -62,7 +62,8 @@ class DrawRepository(Protocol):
 class TaskRepository(Protocol):
     def get(self, task_id: str) -> Task | None: ...
 
-    def add_many(self, tasks: list[Task]) -> None: ...
+    def add_for_draw(self, draw_id: str, plan_id: str, targets: Sequence[tuple[str, str, str]]) -> None:
+        """One new task per (task id, USCC, organization name), in draw order (positions 1, 2, ...)."""
 
     def due_for_publication(self, on: date) -> list[Task]: ...
 

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, insert, or_, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy import BigInteger, bindparam, insert, or_, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -60,19 +58,19 @@ class SqlOrganizationRepository:
         with self.session.no_autoflush:
             return list(self.session.scalars(query))
 
-    def next_org_codes(self, prefix: str, count: int) -> int:
-        """Reserve `count` numbers of a per-authority counter; returns the last one reserved.
+    def next_org_codes(self, prefix: str, count: int) -> list[int]:
+        """Reserve `count` unused numbers of a per-authority counter.
 
-        On PostgreSQL the reservation commits at once in its own short transaction, so concurrent
-        registrations do not queue on the counter row until their commit (a number left unused by a
-        rolled-back registration is simply skipped: the code only has to be unique). SQLite already
-        serializes writers, so there it stays inside the registration's transaction."""
-        dialect = self.session.get_bind().dialect.name
-        params = {"prefix": prefix, "count": count}
-        if dialect != "postgresql":
-            return int(self.session.execute(_RESERVE[dialect], params).scalar_one())
-        with self.session.get_bind().begin() as conn:
-            return int(conn.execute(_RESERVE[dialect], params).scalar_one())
+        PostgreSQL: one sequence per authority prefix (nextval takes no lock and is never rolled
+        back, so concurrent registrations do not queue on a counter row; a number a rolled-back
+        registration leaves unused is simply skipped: the code only has to be unique). SQLite: a
+        counter row inside the registration's transaction (its writers are serialized anyway)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            name = _sequence_for(self.session, prefix)
+            query = text(f'SELECT nextval(\'"{name}"\') FROM generate_series(1, :count)')
+            return [int(n) for n in self.session.execute(query, {"count": count}).scalars()]
+        last = int(self.session.execute(_RESERVE, {"prefix": prefix, "count": count}).scalar_one())
+        return list(range(last - count + 1, last + 1))
 
     def add_change(self, record: ChangeRecord) -> None:
         self.add_changes([record])
@@ -107,16 +105,29 @@ def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _reserve_statement(insert_for: Any) -> Any:
-    count = bindparam("count", type_=BigInteger())
-    return (insert_for(uscc_sequences).values(prefix=bindparam("prefix"), next_value=count)
+_count = bindparam("count", type_=BigInteger())
+# built once: building the statement costs more than running it
+_RESERVE = (sqlite_insert(uscc_sequences).values(prefix=bindparam("prefix"), next_value=_count)
             .on_conflict_do_update(index_elements=[uscc_sequences.c.prefix],
-                                   set_={"next_value": uscc_sequences.c.next_value + count})
+                                   set_={"next_value": uscc_sequences.c.next_value + _count})
             .returning(uscc_sequences.c.next_value))
+_known_sequences: set[tuple[str, str]] = set()
 
 
-# built once: statement construction costs more than running it
-_RESERVE = {"postgresql": _reserve_statement(postgresql_insert), "sqlite": _reserve_statement(sqlite_insert)}
+def _sequence_for(session: Session, prefix: str) -> str:
+    """The PostgreSQL sequence of an authority prefix, created (outside the caller's transaction)
+    the first time this process meets it."""
+    if not prefix.isalnum():
+        raise ValueError(f"not a USCC prefix: {prefix!r}")
+    name = f"uscc_seq_{prefix.lower()}"
+    engine = session.get_bind()
+    if (str(engine.url), name) not in _known_sequences:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SEQUENCE IF NOT EXISTS "{name}"'))
+        _known_sequences.add((str(engine.url), name))
+    return name
+
+
 _CLASHES = select(organizations.c.uscc, organizations.c.name, organizations.c.lr_id_number, organizations.c.type,
                   organizations.c.status).where(or_(organizations.c.name == bindparam("name"),
                                                     organizations.c.uscc == bindparam("uscc"),

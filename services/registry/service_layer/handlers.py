@@ -139,8 +139,8 @@ def _fresh_usccs(cmd: commands.RegisterOrganization, count: int, uow: UnitOfWork
     fresh: list[str] = []
     while len(fresh) < count:
         need = count - len(fresh)
-        last = uow.organizations.next_org_codes("5" + type_code + cmd.district, need)
-        block = [uscc_rules.compose(type_code, cmd.district, "MJ" + _base31(n, 6)) for n in range(last - need + 1, last + 1)]
+        numbers = uow.organizations.next_org_codes("5" + type_code + cmd.district, need)
+        block = [uscc_rules.compose(type_code, cmd.district, "MJ" + _base31(n, 6)) for n in numbers]
         taken = uow.organizations.existing_usccs(block) if verify else set()
         fresh += [code for code in block if code not in taken]
     return fresh

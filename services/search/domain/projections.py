@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+CHINA = timezone(timedelta(hours=8))
 # the registration facts the read model keeps (legal_representative_name is deliberately absent)
 ORG_FIELDS = ("uscc", "name", "type", "category", "level", "district", "domicile", "registered_funds",
               "business_scope", "supervising_unit", "established_on", "registered_on", "status", "charity",
@@ -98,16 +99,22 @@ class RecordAnnualReport:
 
 
 @dataclass(frozen=True)
-class RecordInspection:
+class InspectionDrawn:
     uscc: str
-    task_id: str
+    key: str  # draw id and USCC: one inspection of one organization
     drawn_on: date
-    completed_on: date | None
+
+
+@dataclass(frozen=True)
+class InspectionCompleted:
+    uscc: str
+    key: str
+    completed_on: date
 
 
 Change = (UpsertOrganization | AddFormerName | EndOrganization | SetOrganizationFields | OpenListEntry
           | CloseListEntry | SetListMembership | RecordPenalty | AwardRating | RecordAnnualReport
-          | RecordInspection)
+          | InspectionDrawn | InspectionCompleted)
 
 
 def _d(value: Any) -> date:
@@ -175,6 +182,16 @@ def penalty_imposed(data: dict[str, Any]) -> list[Change]:
                           data["legal_basis"], data.get("decision_number"))]
 
 
+def draw_completed(data: dict[str, Any]) -> list[Change]:
+    drawn_at = datetime.fromisoformat(str(data["drawn_at"]).replace("Z", "+00:00"))
+    drawn_on = (drawn_at.astimezone(CHINA) if drawn_at.tzinfo else drawn_at).date()
+    return [InspectionDrawn(uscc, f"{data['draw_id']}:{uscc}", drawn_on) for uscc in data["targets"]]
+
+
+def task_completed(data: dict[str, Any]) -> list[Change]:
+    return [InspectionCompleted(data["uscc"], f"{data['draw_id']}:{data['uscc']}", _d(data["completed_on"]))]
+
+
 Projection = Callable[[dict[str, Any]], list[Change]]
 
 PROJECTIONS: dict[str, Projection] = {
@@ -189,7 +206,14 @@ PROJECTIONS: dict[str, Projection] = {
     "credit.entry.removed": credit_entry_removed,
     "credit.entry.escalated": credit_entry_escalated,
     "inspection.penalty.imposed": penalty_imposed,
+    "inspection.draw.completed": draw_completed,
+    "inspection.task.completed": task_completed,
 }
+
+
+def changes_document(change: Change) -> bool:
+    """Whether a change shows in the organization's document (inspections only feed statistics)."""
+    return not isinstance(change, (InspectionDrawn, InspectionCompleted))
 
 
 def project(event_type: str, data: dict[str, Any]) -> list[Change]:

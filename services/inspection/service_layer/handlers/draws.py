@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from services.inspection.domain import commands, rules
 from services.inspection.domain import draw as draw_rules
-from services.inspection.domain.model import Draw, Plan, Task, new_id
+from services.inspection.domain.model import Draw, Plan, new_id
 from services.inspection.service_layer.ports import UnitOfWork
 from shared.errors import NotFound, RuleViolation, SocregError
 
@@ -58,8 +58,7 @@ def _reveal(uow: UnitOfWork, plan: Plan, draw: Draw, cmd: commands.RunDraw, resu
         plan.inspectors_per_task
     uow.draws.save_frame(draw.id, frame)
     names = uow.directory.names(result.targets)
-    uow.tasks.add_many([Task(new_id("TK"), draw.id, plan.id, i + 1, uscc, names.get(uscc, ""))
-                        for i, uscc in enumerate(result.targets)])
+    uow.tasks.add_for_draw(draw.id, plan.id, [(new_id("TK"), uscc, names.get(uscc, "")) for uscc in result.targets])
     uow.publish("inspection.draw.completed", plan.id, {
         "plan_id": plan.id, "draw_id": draw.id, "round": draw.round, "commitment": draw.commitment,
         "seed": draw.seed, "frame_hash": draw.frame_hash, "frame_size": draw.frame_size,

@@ -29,6 +29,7 @@ def record_result(cmd: commands.RecordResult, uow: UnitOfWork, policy: rules.Pol
         _ensure_open(task)
         if task.notified_on is None:
             raise RuleViolation("send the inspection notice first", rule=rules.RULE_NOTICE)
+        _ensure_no_conflict(uow, task, cmd.by, policy)
         plan = uow.plans.get(task.plan_id)
         failed = rules.check_findings(list(cmd.findings), plan.check_items if plan else [], cmd.outcome)
         org = penalties.load_organization(uow, task.uscc)
@@ -41,6 +42,19 @@ def record_result(cmd: commands.RecordResult, uow: UnitOfWork, policy: rules.Pol
         _complete(uow, task, cmd, failed, policy)
         uow.commit()
     return task
+
+
+def _ensure_no_conflict(uow: UnitOfWork, task: Task, username: str, policy: rules.Policy) -> None:
+    """An inspector account bound to a pool member who must withdraw from this organization may not
+    record its inspection (R6.4 回避)."""
+    inspector = uow.inspectors.by_username(username)
+    if inspector is None:
+        return
+    withdrawn = rules.withdrawn_by_target(uow.inspectors.conflicts_of([inspector.id]), {task.uscc},
+                                          uow.clock.today(), policy)
+    if withdrawn:
+        raise RuleViolation(f"{inspector.name} has a conflict with {task.uscc} and must withdraw",
+                            rule=rules.RULE_CONFLICT)
 
 
 def _check_parts(cmd: commands.RecordResult) -> None:
