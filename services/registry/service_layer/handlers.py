@@ -315,9 +315,19 @@ def apply_credit_status(cmd: commands.ApplyCreditStatus, uow: UnitOfWork) -> Non
 
 
 def record_penalty(cmd: commands.RecordPenalty, uow: UnitOfWork) -> None:
-    """From inspection.penalty.imposed: remembered for the penalty windows of R10.1-10.2."""
+    """From inspection.penalty.imposed: remembered for the penalty windows of R10.1-10.2; a
+    revocation penalty (撤销登记, R2.4) closes the record and is announced like a registrar's."""
     uow.organizations.add_penalty(KnownPenalty(cmd.penalty_id, cmd.uscc, cmd.kind, cmd.effective_on,
                                                cmd.legal_basis, cmd.amount))
+    org = uow.organizations.get(cmd.uscc)
+    if cmd.kind != "revocation" or org is None or not org.is_active:
+        return
+    org.status, org.ended_on, org.end_reason = "revoked", cmd.effective_on, cmd.legal_basis
+    _record(uow, org, "revocation", f"inspection penalty {cmd.penalty_id}", field="status", old="active",
+            new="revoked", basis=cmd.legal_basis)
+    uow.publish("registry.organization.revoked", org.uscc, {
+        "uscc": org.uscc, "revoked_on": cmd.effective_on.isoformat(), "legal_basis": cmd.legal_basis,
+        "decision_number": None, "decided_by": f"inspection penalty {cmd.penalty_id}"})
 
 
 def add_user(cmd: commands.AddUser, uow: UnitOfWork) -> User:
