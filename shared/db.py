@@ -6,7 +6,8 @@ outbox table in the same transaction as the state change, so a rollback discards
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,6 +127,20 @@ class SqlUnitOfWork:
         self._pending = []
         if self._on_commit is not None and self.committed_events:
             self._on_commit()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: on an exception its writes and the events published inside it are
+        dropped, and the exception goes on."""
+        mark = len(self._pending)
+        nested = self.session.begin_nested()
+        try:
+            yield
+        except BaseException:
+            nested.rollback()
+            del self._pending[mark:]
+            raise
+        nested.commit()
 
     def rollback(self) -> None:
         self.session.rollback()

@@ -39,12 +39,51 @@ class ConsumerRunner:
     def run_once(self, max_records: int = 500, timeout: float | None = None) -> int:
         consumer = self._subscription()
         batch = consumer.poll(max_records, self.poll_seconds if timeout is None else timeout)
-        for delivery in batch:
-            self._process(delivery)
+        if batch:
+            self._process_batch(batch)
         consumer.commit(batch)
         return len(batch)
 
+    def _process_batch(self, batch: list[Delivery]) -> None:
+        """One transaction for the batch, a savepoint per event: a failing event is rolled back to
+        its savepoint and parked, the others commit together (catch-up runs at batch speed)."""
+        try:
+            outcomes = []
+            with self.uow_factory() as uow:
+                outcomes = [self._apply(uow, delivery) for delivery in batch]
+                uow.commit()
+        except Exception:  # noqa: BLE001 - the batch's own transaction failed: go event by event
+            log.exception("%s: batch transaction failed; retrying event by event", self.name)
+            for delivery in batch:
+                self._process(delivery)
+            return
+        self.handled += outcomes.count("handled")
+        self.parked += outcomes.count("parked")
+
+    def _apply(self, uow: SqlUnitOfWork, delivery: Delivery) -> str:
+        try:
+            envelope = delivery.envelope()
+        except ValueError as exc:
+            uow.park(self.name, None, None, delivery.raw.decode("utf-8", errors="replace"), _describe(exc))
+            return "parked"
+        if uow.already_processed(self.name, envelope.id):
+            return "duplicate"
+        handler = self.handlers.get(envelope.type)
+        try:
+            with uow.savepoint():
+                if handler is not None:
+                    handler(envelope, uow)
+        except Exception as exc:  # noqa: BLE001 - a poison event must not stop the stream
+            log.warning("%s parked %s: %s", self.name, envelope.id, exc)
+            uow.park(self.name, envelope.id, envelope.type, delivery.raw.decode("utf-8", errors="replace"),
+                     _describe(exc))
+            uow.mark_processed(self.name, envelope.id)
+            return "parked"
+        uow.mark_processed(self.name, envelope.id)
+        return "handled"
+
     def _process(self, delivery: Delivery) -> None:
+        """One event in a transaction of its own (the fallback when a batch cannot commit)."""
         envelope: Envelope | None = None
         try:
             envelope = delivery.envelope()
@@ -62,7 +101,7 @@ class ConsumerRunner:
 
     def _park(self, delivery: Delivery, envelope: Envelope | None, exc: Exception) -> None:
         log.warning("%s parked an event: %s", self.name, exc)
-        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        error = _describe(exc)
         with self.uow_factory() as uow:
             raw = delivery.raw.decode("utf-8", errors="replace")
             uow.park(self.name, envelope.id if envelope else None, envelope.type if envelope else None, raw, error)
@@ -86,3 +125,7 @@ class ConsumerRunner:
         if self._consumer is not None:
             self._consumer.close()
             self._consumer = None
+
+
+def _describe(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

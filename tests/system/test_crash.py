@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import select as io_select
 import subprocess
 import sys
 import time
@@ -26,8 +27,19 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
 
 def _kill(proc: subprocess.Popen[str]) -> str:
     proc.kill()  # SIGKILL: no cleanup of any kind
-    out, _ = proc.communicate(timeout=30)
+    out, err = proc.communicate(timeout=30)
+    if "Traceback" in err:
+        raise AssertionError(f"the worker failed before it was killed:\n{err[-3000:]}")
     return out
+
+
+def _first_line(proc: subprocess.Popen[str], timeout: float = 90) -> str:
+    assert proc.stdout is not None
+    ready, _, _ = io_select.select([proc.stdout], [], [], timeout)
+    if not ready:
+        _kill(proc)
+        raise AssertionError("the writer committed nothing in time")
+    return proc.stdout.readline().strip()
 
 
 def _registered_printed(out: str) -> list[str]:
@@ -41,10 +53,11 @@ def test_kill_9_loses_nothing_and_applies_nothing_twice(tmp_path: Path, database
     for cycle in range(CYCLES):
         writer = _spawn("register", str(tmp_path), database_url, str(cycle * 100_000))
         reader = _spawn("consume", str(tmp_path))
-        time.sleep(1.5 + rng.random() * 1.5)
+        first = _first_line(writer)  # started up and committing: now kill it at a random moment
+        time.sleep(0.5 + rng.random() * 1.5)
         _kill(reader)
         time.sleep(rng.random() * 0.3)
-        committed += _registered_printed(_kill(writer))
+        committed += [first] + _registered_printed(_kill(writer))
     assert len(committed) > 20, "the writer should have committed registrations before each kill"
 
     subprocess.run([sys.executable, "-m", "tests.system.crash_worker", "drain", str(tmp_path), database_url],
