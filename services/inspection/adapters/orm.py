@@ -69,7 +69,7 @@ inspector_conflicts = Table(
     Column("inspector_id", String(24), ForeignKey("inspectors.id"), nullable=False, index=True),
     Column("uscc", String(18), nullable=False, index=True),
     Column("kind", String(30), nullable=False),
-    Column("declared_on", Date, nullable=False),
+    Column("declared_at", UtcDateTime(), nullable=False),
     Column("ended_on", Date),
     Column("note", Text),
 )

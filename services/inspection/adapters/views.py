@@ -4,6 +4,7 @@ Public views (draws, results) carry no personal data: inspectors appear by pool 
 only; no phone, badge number, conflict or account name ever leaves through them."""
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from services.inspection.adapters.orm import (directory, draw_frames, draw_targets, draws, inspector_conflicts,
                                               inspectors, penalties, plans, rectifications, tasks)
 from services.inspection.domain import draw as draw_rules
-from services.inspection.domain.model import CHECK_ITEMS, OUTCOMES, PENALTY_KINDS
+from services.inspection.domain.model import CHECK_ITEMS, OUTCOMES, PENALTY_KINDS, Conflict
 
 
 def _page(session: Session, query: Any, order: list[Any], page: int, size: int) -> dict[str, Any]:
@@ -36,7 +37,7 @@ def inspector_list(session: Session, active: bool | None) -> list[dict[str, Any]
     conflicts: dict[str, list[dict[str, Any]]] = {}
     for c in session.execute(select(inspector_conflicts).order_by(inspector_conflicts.c.id)).mappings():
         conflicts.setdefault(c["inspector_id"], []).append(
-            {k: c[k] for k in ("id", "uscc", "kind", "declared_on", "ended_on", "note")})
+            {k: c[k] for k in ("id", "uscc", "kind", "declared_at", "ended_on", "note")})
     return [{**i, "conflicts": conflicts.get(i["id"], [])} for i in found]
 
 
@@ -135,6 +136,17 @@ def published_record(session: Session, draw_id: str) -> draw_rules.Published | N
         already_drawn=d["already_drawn"] or 0, target_count=d["target_count"] or 0,
         targets=[t.uscc for t in targets], pool=list(d["inspector_pool"]), per_task=d["inspectors_per_task"] or 0,
         withdrawn=[_ids(t.withdrawn) for t in targets], teams=[_ids(t.inspectors) for t in targets])
+
+
+def conflicts_declared_by(session: Session, inspector_ids: list[str], at: datetime) -> list[Conflict]:
+    """The conflicts of these inspectors as the register stood at `at` (conflicts are never edited)."""
+    query = select(inspector_conflicts).where(inspector_conflicts.c.inspector_id.in_(inspector_ids),
+                                              inspector_conflicts.c.declared_at <= at)
+    return [Conflict(r.inspector_id, r.uscc, r.kind, r.declared_at, r.ended_on) for r in session.execute(query)]
+
+
+def drawn_at(session: Session, draw_id: str) -> datetime | None:
+    return session.execute(select(draws.c.drawn_at).where(draws.c.id == draw_id)).scalar()
 
 
 def plan_exists(session: Session, plan_id: str) -> bool:

@@ -40,12 +40,17 @@ class CloseOrganization:
 
 @dataclass(frozen=True)
 class MarkOrganization:
-    """registry.organization.charity_recognized / .fundraising_qualified, credit.status.changed."""
+    """registry.organization.charity_recognized / .fundraising_qualified, registry.annual_report.*,
+    registry.rating.*, credit.status.changed: one fact about the organization changed."""
 
     uscc: str
     charity: bool | None = None
     fundraising_qualified: bool | None = None
     credit_lists: tuple[str, ...] | None = None
+    risk_on: str | None = None
+    risk_off: str | None = None
+    rating: str | None = None
+    rating_cleared: bool = False
 
 
 # ------------------------------------------------------------------------------------- inspectors

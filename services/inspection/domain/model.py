@@ -80,6 +80,9 @@ class DirectoryEntry:
     def add_risk(self, signal: str) -> None:
         self.risk_signals = csv_of(csv_set(self.risk_signals) | {signal})
 
+    def remove_risk(self, signal: str) -> None:
+        self.risk_signals = csv_of(csv_set(self.risk_signals) - {signal})
+
 
 @dataclass
 class Inspector:
@@ -100,7 +103,7 @@ class Conflict:
     inspector_id: str
     uscc: str
     kind: str
-    declared_on: date
+    declared_at: datetime
     ended_on: date | None = None  # former_employment: when the work there ended
     note: str | None = None
     id: int | None = None
@@ -148,6 +151,16 @@ class Draw:
     @property
     def is_drawn(self) -> bool:
         return self.status == "drawn"
+
+    def reveal(self, at: datetime, by: str, *, frame_hash: str, frame_size: int, public_random: str,
+               target_count: int, already_drawn: int, per_task: int, pool: list[str]) -> None:
+        """Record the run: the seed becomes public with these inputs. A draw is run once, ever."""
+        if self.is_drawn:
+            raise RuleViolation(f"draw {self.id} was run at {self.drawn_at}; it never changes", rule="draw.once")
+        self.status, self.drawn_at, self.drawn_by = "drawn", at, by
+        self.frame_hash, self.frame_size, self.public_random = frame_hash, frame_size, public_random
+        self.target_count, self.already_drawn = target_count, already_drawn
+        self.inspectors_per_task, self.inspector_pool = per_task, list(pool)
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The inspection service's event consumers: its organization directory, kept from registry.* events
-(and the credit status from credit.status.changed), each in the consumer's own transaction."""
+(organizations, annual reports as a risk signal, evaluation grades) and the credit status from
+credit.status.changed, each event in the consumer's own transaction."""
 from __future__ import annotations
 
 from typing import Any
@@ -49,6 +50,25 @@ def on_fundraising_qualified(event: Envelope, uow: Any) -> None:
     directory.mark_organization(commands.MarkOrganization(data.uscc, fundraising_qualified=True), uow)
 
 
+def on_annual_report(event: Envelope, uow: Any) -> None:
+    """Risk signal late_annual_report (R8.2 trigger 1): set when a report is overdue or filed late,
+    cleared when a report filed on time is accepted (the latest filing was on time)."""
+    data = parse_data(event.type, event.data)
+    late = event.type.endswith(".overdue") or bool(getattr(data, "late", False))
+    if event.type.endswith(".accepted"):
+        cmd = commands.MarkOrganization(data.uscc, risk_off=None if late else "late_annual_report")
+    else:
+        cmd = commands.MarkOrganization(data.uscc, risk_on="late_annual_report" if late else None)
+    directory.mark_organization(cmd, uow)
+
+
+def on_rating(event: Envelope, uow: Any) -> None:
+    """The current evaluation grade (L39), for plans scoped by rating."""
+    data = parse_data(event.type, event.data)
+    grade = getattr(data, "grade", None) if event.type.endswith(".awarded") else getattr(data, "to_grade", None)
+    directory.mark_organization(commands.MarkOrganization(data.uscc, rating=grade, rating_cleared=grade is None), uow)
+
+
 def on_credit_status_changed(event: Envelope, uow: Any) -> None:
     data = parse_data(event.type, event.data)
     directory.mark_organization(commands.MarkOrganization(data.uscc, credit_lists=tuple(data.lists)), uow)
@@ -61,11 +81,18 @@ HANDLERS = {
     "registry.organization.revoked": on_revoked,
     "registry.organization.charity_recognized": on_charity_recognized,
     "registry.organization.fundraising_qualified": on_fundraising_qualified,
+    "registry.annual_report.submitted": on_annual_report,
+    "registry.annual_report.accepted": on_annual_report,
+    "registry.annual_report.overdue": on_annual_report,
+    "registry.rating.awarded": on_rating,
+    "registry.rating.expired": on_rating,
+    "registry.rating.downgraded": on_rating,
     "credit.status.changed": on_credit_status_changed,
 }
 
 
 def build_consumers(container: InspectionContainer) -> list[ConsumerRunner]:
-    topics = [TOPICS["registry.organization"], TOPICS["credit"]]
+    topics = [TOPICS["registry.organization"], TOPICS["registry.annual_report"], TOPICS["registry.rating"],
+              TOPICS["credit"]]
     return [ConsumerRunner(CONSUMER, container.bus, topics, HANDLERS, container.uow,
                            poll_seconds=container.settings.consumer_poll_seconds)]

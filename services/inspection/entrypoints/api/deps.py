@@ -13,7 +13,9 @@ def _container(request: Request) -> InspectionContainer:
 
 
 Container = Annotated[InspectionContainer, Depends(_container)]
-IdPath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9\-]+$")]
+ID_PATTERN = r"^[A-Za-z0-9\-]+$"
+IdPath = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN)]
+IdQuery = Annotated[str | None, Query(min_length=1, max_length=40, pattern=ID_PATTERN)]
 Page = Annotated[int, Query(ge=1, le=100_000)]
 Size = Annotated[int, Query(ge=1, le=500)]
 UsccQuery = Annotated[str | None, Query(min_length=18, max_length=18, pattern=r"^[0-9A-Z]{18}$")]

@@ -2,14 +2,19 @@
 Anyone may read them; the typed answers carry no personal data."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from services.inspection.adapters import views
 from services.inspection.domain import draw as draw_rules
+from services.inspection.domain import rules
+from services.inspection.domain.model import Conflict
+from services.inspection.domain.rules import Policy
 from services.inspection.entrypoints.api import schemas
-from services.inspection.entrypoints.api.deps import Container, IdPath, Page, Size, UsccQuery
+from services.inspection.entrypoints.api.deps import Container, IdPath, IdQuery, Page, Size, UsccQuery
+from shared.clock import CHINA
 from shared.errors import NotFound, RuleViolation
 
 router = APIRouter(tags=["inspection (public)"])
@@ -17,7 +22,7 @@ router = APIRouter(tags=["inspection (public)"])
 
 @router.get("/inspection/draws", response_model=schemas.DrawPage)
 def list_draws(c: Container, page: Page = 1, size: Size = 20,
-               plan_id: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
+               plan_id: IdQuery = None) -> dict[str, Any]:
     with c.db.read_session() as session:
         return views.draw_page(session, page, size, plan_id)
 
@@ -47,19 +52,33 @@ def get_frame(draw_id: IdPath, c: Container) -> dict[str, Any]:
 def verify_draw(draw_id: IdPath, c: Container) -> dict[str, Any]:
     with c.db.read_session() as session:
         published = views.published_record(session, draw_id)
-        known = views.public_draw(session, draw_id) is not None
-        plan_known = published is not None and views.plan_exists(session, published.plan_id)
-    if published is None:
-        if known:
-            raise RuleViolation("only a drawn draw can be verified; its commitment is published",
-                                rule="draw.not_yet_drawn")
-        raise NotFound(f"no draw {draw_id}")
+        if published is None:
+            if views.public_draw(session, draw_id) is not None:
+                raise RuleViolation("only a drawn draw can be verified; its commitment is published",
+                                    rule="draw.not_yet_drawn")
+            raise NotFound(f"no draw {draw_id}")
+        plan_known = views.plan_exists(session, published.plan_id)
+        at = views.drawn_at(session, draw_id)
+        conflicts = views.conflicts_declared_by(session, list(published.pool), at) if at else []
     mismatches = draw_rules.verify(published)
     if not plan_known:
         mismatches.insert(0, draw_rules.Mismatch("plan_id", f"the draw names plan {published.plan_id}, "
                                                             "which does not exist"))
+    mismatches += _withdrawals(published, conflicts, at.astimezone(CHINA).date() if at else None, c.policy)
     return {"draw_id": draw_id, "matches": not mismatches, "mismatches": [m.__dict__ for m in mismatches],
             "inputs": _inputs(published), "algorithm": draw_rules.ALGORITHM, "algorithm_steps": draw_rules.STEPS}
+
+
+def _withdrawals(p: draw_rules.Published, conflicts: list[Conflict], day: date | None,
+                 policy: Policy) -> list[draw_rules.Mismatch]:
+    """What only the service can check (conflicts are not public): each published withdrawal list is
+    what the conflict register required on the draw day."""
+    expected = rules.withdrawn_by_target(conflicts, set(p.targets), day, policy) if day else {}
+    for position, (uscc, out) in enumerate(zip(p.targets, p.withdrawn)):
+        if sorted(out) != expected.get(uscc, []):
+            return [draw_rules.Mismatch("withdrawn", f"position {position + 1} ({uscc}): the conflict register "
+                                                     "of the draw day asks other withdrawals (回避)")]
+    return []
 
 
 def _inputs(p: draw_rules.Published) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from services.inspection.adapters import views
 from services.inspection.domain import commands
 from services.inspection.domain.rules import Finding
 from services.inspection.entrypoints.api import documents, schemas
-from services.inspection.entrypoints.api.deps import Container, IdPath, Page, Size, UsccQuery
+from services.inspection.entrypoints.api.deps import Container, IdPath, IdQuery, Page, Size, UsccQuery
 from services.inspection.service_layer.handlers import penalties, rectifications, tasks
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
@@ -47,8 +47,7 @@ def _task(c: Container, task_id: str, who: Principal) -> dict[str, Any]:
 
 @router.get("/inspection/tasks")
 def list_tasks(c: Container, who: CurrentPrincipal, page: Page = 1, size: Size = 50, uscc: UsccQuery = None,
-               draw_id: Annotated[str | None, Query(max_length=40)] = None,
-               plan_id: Annotated[str | None, Query(max_length=40)] = None,
+               draw_id: IdQuery = None, plan_id: IdQuery = None,
                task_status: Annotated[Literal["assigned", "notified", "completed"] | None,
                                       Query(alias="status")] = None) -> dict[str, Any]:
     filters = {"uscc": _own(who, uscc), "draw_id": draw_id, "plan_id": plan_id, "status": task_status}

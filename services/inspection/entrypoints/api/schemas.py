@@ -18,7 +18,8 @@ CreditList = Literal["abnormal", "serious", "red"]
 RiskSignal = Literal["late_annual_report", "uncontactable", "rectification_overdue", "penalized"]
 Rating = Literal["1A", "2A", "3A", "4A", "5A"]
 Method = Literal["document", "onsite", "both"]
-Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Item = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z_]{1,40}$")]
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9\-]{1,40}$")]
 Day = Annotated[date, Field(ge=date(1949, 10, 1), le=date(2199, 12, 31))]
 Yuan = Annotated[Decimal, Field(gt=0, le=Decimal("1e13"), max_digits=16, decimal_places=2)]
 
@@ -128,7 +129,7 @@ class PenaltyFields(_Body):
 
 class PenaltyIn(PenaltyFields):
     uscc: Uscc
-    task_id: Annotated[str, StringConstraints(max_length=40)] | None = None
+    task_id: Id | None = None
 
 
 class UncontactableIn(_Body):

@@ -135,7 +135,7 @@ def upgrade() -> None:
     sa.Column('inspector_id', sa.String(length=24), nullable=False),
     sa.Column('uscc', sa.String(length=18), nullable=False),
     sa.Column('kind', sa.String(length=30), nullable=False),
-    sa.Column('declared_on', sa.Date(), nullable=False),
+    sa.Column('declared_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('ended_on', sa.Date(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['inspector_id'], ['inspectors.id'], ),

@@ -37,3 +37,9 @@ def mark_organization(cmd: commands.MarkOrganization, uow: UnitOfWork) -> None:
         entry.fundraising_qualified = cmd.fundraising_qualified
     if cmd.credit_lists is not None:
         entry.credit_lists = csv_of(list(cmd.credit_lists))
+    if cmd.risk_on is not None:
+        entry.add_risk(cmd.risk_on)
+    if cmd.risk_off is not None:
+        entry.remove_risk(cmd.risk_off)
+    if cmd.rating is not None or cmd.rating_cleared:
+        entry.rating = cmd.rating

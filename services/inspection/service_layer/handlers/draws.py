@@ -25,14 +25,18 @@ def run_draw(cmd: commands.RunDraw, uow: UnitOfWork, policy: rules.Policy) -> tu
         if not pending:
             return rounds[-1], False
         draw = pending[0]
-        result, frame, earlier = _draw(uow, plan, draw, cmd.public_random, policy)
-        _reveal(uow, plan, draw, cmd, result, frame, len(earlier))
+        inputs, result = _draw(uow, plan, draw, cmd.public_random, policy)
+        draw.reveal(uow.clock.now(), cmd.by, frame_hash=result.frame_hash, frame_size=len(inputs.frame),
+                    public_random=cmd.public_random, target_count=result.target_count,
+                    already_drawn=inputs.already_drawn, per_task=plan.inspectors_per_task, pool=list(inputs.pool))
+        _publish(uow, plan, draw, inputs, result)
         uow.commit()
     return draw, True
 
 
 def _draw(uow: UnitOfWork, plan: Plan, draw: Draw, public_random: str,
-          policy: rules.Policy) -> tuple[draw_rules.DrawResult, list[str], set[str]]:
+          policy: rules.Policy) -> tuple[draw_rules.DrawInputs, draw_rules.DrawResult]:
+    """Freeze the frame and the pool on the draw day, then run the algorithm (domain.draw)."""
     today = uow.clock.today()
     earlier = set(uow.draws.drawn_in_plan(plan.id))
     frame = [u for u in uow.directory.frame(plan.scope, today) if u not in earlier]
@@ -41,28 +45,24 @@ def _draw(uow: UnitOfWork, plan: Plan, draw: Draw, public_random: str,
     inputs = draw_rules.DrawInputs(draw.seed, plan.id, draw.round, plan.rounds, plan.ratio, plan.count, frame,
                                    len(earlier), public_random, pool, withdrawn, plan.inspectors_per_task)
     try:
-        result = draw_rules.perform(inputs)
+        return inputs, draw_rules.perform(inputs)
     except draw_rules.NotEnoughInspectors as exc:
         raise RuleViolation(f"{exc}: add inspectors to the pool or resolve conflicts, then draw again",
                             rule=f"{rules.RULE_INSPECTORS}; {rules.RULE_CONFLICT}") from exc
-    draw.inspector_pool = list(pool)
-    uow.draws.add_targets(draw.id, result.targets, result.teams, [withdrawn.get(t, []) for t in result.targets])
-    return result, frame, earlier
 
 
-def _reveal(uow: UnitOfWork, plan: Plan, draw: Draw, cmd: commands.RunDraw, result: draw_rules.DrawResult,
-            frame: list[str], already_drawn: int) -> None:
-    draw.status, draw.drawn_at, draw.drawn_by = "drawn", uow.clock.now(), cmd.by
-    draw.frame_hash, draw.frame_size, draw.public_random = result.frame_hash, len(frame), cmd.public_random
-    draw.target_count, draw.already_drawn, draw.inspectors_per_task = result.target_count, already_drawn, \
-        plan.inspectors_per_task
-    uow.draws.save_frame(draw.id, frame)
-    names = uow.directory.names(result.targets)
-    uow.tasks.add_for_draw(draw.id, plan.id, [(new_id("TK"), uscc, names.get(uscc, "")) for uscc in result.targets])
+def _publish(uow: UnitOfWork, plan: Plan, draw: Draw, inputs: draw_rules.DrawInputs,
+             result: draw_rules.DrawResult) -> None:
+    """Store the frozen frame and the picks, make one task per target, announce the draw with its seed."""
+    targets = result.targets
+    uow.draws.save_frame(draw.id, inputs.frame)
+    uow.draws.add_targets(draw.id, targets, result.teams, [inputs.withdrawn.get(t, []) for t in targets])
+    names = uow.directory.names(targets)
+    uow.tasks.add_for_draw(draw.id, plan.id, [(new_id("TK"), uscc, names.get(uscc, "")) for uscc in targets])
     uow.publish("inspection.draw.completed", plan.id, {
         "plan_id": plan.id, "draw_id": draw.id, "round": draw.round, "commitment": draw.commitment,
         "seed": draw.seed, "frame_hash": draw.frame_hash, "frame_size": draw.frame_size,
-        "public_random": draw.public_random, "target_count": draw.target_count, "targets": result.targets,
+        "public_random": draw.public_random, "target_count": draw.target_count, "targets": targets,
         "algorithm": draw.algorithm, "drawn_at": draw.drawn_at.isoformat()})
 
 

@@ -56,6 +56,6 @@ def _load(uow: UnitOfWork, inspector_id: str) -> Inspector:
 def _add_conflict(uow: UnitOfWork, inspector_id: str, c: commands.DeclareConflict) -> Conflict:
     if uow.directory.get(c.uscc) is None:
         raise NotFound(f"no organization with USCC {c.uscc}")
-    conflict = Conflict(inspector_id, c.uscc, c.kind, uow.clock.today(), c.ended_on, c.note)
+    conflict = Conflict(inspector_id, c.uscc, c.kind, uow.clock.now(), c.ended_on, c.note)
     uow.inspectors.add_conflict(conflict)
     return conflict
