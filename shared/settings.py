@@ -71,6 +71,33 @@ class Settings(BaseSettings):
     search_goal_rated_share: float = Field(0.25, gt=0, le=1)  # R9.9: city-level organizations rated 3A+
     search_inspection_min_share: float = Field(0.04, gt=0, le=1)  # L45: city-level random inspections
 
+    # annual reports and ratings (issue 3)
+    annual_report_first_year: int = Field(2020, ge=2000, le=2100)  # R4.4 年检改年报 [LOCAL]: first year swept
+    annual_report_deadline_foundation: str = Field("03-31", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")  # R4.1 JJH 36
+    annual_report_deadline_other: str = Field("05-31", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")  # R4.1 SHT 28, MFQ 23
+    annual_report_exempt_months_social_group: int = Field(6, ge=0, le=12)  # R4.2 [LOCAL] (Shandong: by 30 June)
+    annual_report_exempt_months_social_service: int = Field(6, ge=0, le=12)  # R4.2 L27 art. 3
+    annual_report_exempt_months_foundation: int = Field(0, ge=0, le=12)  # R4.2 [LOCAL] (Shandong: by 31 Dec)
+    annual_report_audit_foundations: bool = True  # R5.1 JJH art. 36 (CPA audit with the report)
+    annual_report_audit_public_fundraising: bool = True  # R5.1 CSF23 art. 78
+    annual_report_daily_job_hour: int = Field(2, ge=0, le=23)  # overdue sweep and rating expiry run at
+    charity_management_exemption_yuan: int = Field(200_000, ge=0)  # R10.3.2 N189 art. 11
+    charity_public_foundation_pct: tuple[float, float] = (70, 10)  # R10.3.1 CSF23 art. 61: spending ≥, management ≤
+    charity_public_other_pct: tuple[float, float] = (70, 13)  # R10.3.2 [UNCONFIRMED] (draft value)
+    # R10.3.2 tiers (net assets from, spending % of net assets ≥, management % ≤); ≥6000万 and 400-800万 [UNCONFIRMED]
+    charity_tiers_non_public_foundation: tuple[tuple[int, float, float], ...] = (
+        (60_000_000, 6, 12), (8_000_000, 6, 13), (4_000_000, 7, 15), (0, 8, 20))
+    charity_tiers_non_public_other: tuple[tuple[int, float, float], ...] = (
+        (10_000_000, 6, 13), (5_000_000, 7, 14), (1_000_000, 8, 15), (0, 8, 20))
+    charity_small_other_income_pct: float = Field(50, ge=0, le=100)  # R10.3.2 N189 art. 9(4)
+    foundation_public_spending_pct: float = Field(70, ge=0, le=100)  # R10.3.3 JJH art. 29
+    foundation_non_public_spending_pct: float = Field(8, ge=0, le=100)  # R10.3.3 JJH art. 29
+    foundation_staff_office_max_pct: float = Field(10, ge=0, le=100)  # R10.3.3 JJH art. 29
+    rating_validity_years: int = Field(5, ge=1, le=10)  # R9.4 L39 art. 28
+    rating_min_full_years: int = Field(2, ge=0, le=10)  # R9.2 L39 art. 6 (满两个年度)
+    rating_promotion_after_years: int = Field(0, ge=0, le=10)  # R9.2 晋级评估 [LOCAL]; 0: not allowed
+    rating_score_bands: tuple[float, ...] = ()  # R9.8 [LOCAL]: lowest score of 1A..5A; empty: not checked
+
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":
         if self.secret_key == DEMO_SECRET_KEY and not self.demo:

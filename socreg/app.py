@@ -1,41 +1,101 @@
-"""The embedded mode: every service in one process on one port, each under its own prefix."""
+"""The embedded mode: every service in one process on one port, each under its own prefix.
+
+The services still talk only through the bus (one SQLite event log by default); this module is
+the composition root that builds each service's container, includes its routes, and runs its
+relay, consumers and scheduler in the one process.
+"""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import FastAPI
 
-from services.registry import bootstrap as registry_bootstrap
-from services.registry.entrypoints.api import app as registry_app
-from services.registry.entrypoints.api.routes import router as registry_router
-from services.registry.entrypoints.consumers import build_consumers as registry_consumers
 from shared.clock import Clock
 from shared.events.bus import Bus, build_bus
+from shared.scheduler import Scheduler
 from shared.settings import Settings
 from shared.web import Metrics, base_app, health_router
+
+ALL_SERVICES = ("registry", "inspection", "search")
 
 
 @dataclass
 class Platform:
     settings: Settings
     bus: Bus
-    registry: registry_bootstrap.RegistryContainer
+    registry: Any = None
+    inspection: Any = None
+    search: Any = None
+    schedulers: list[Scheduler] = field(default_factory=list)
 
-    def start_workers(self) -> None:
-        self.registry.consumers = registry_consumers(self.registry)
-        self.registry.start_workers()
+    def containers(self) -> dict[str, Any]:
+        return {name: c for name in ALL_SERVICES if (c := getattr(self, name)) is not None}
+
+    def start_workers(self, *, schedulers: bool = True) -> None:
+        for name, container in self.containers().items():
+            container.consumers = _wiring(name).build_consumers(container)
+            container.start_workers()
+            if schedulers and (build := _wiring(name).build_scheduler) is not None:
+                self.schedulers.append(build(container))
+        for scheduler in self.schedulers:
+            scheduler.start()
 
     def close(self) -> None:
-        self.registry.close()
+        for scheduler in self.schedulers:
+            scheduler.shutdown()
+        for container in self.containers().values():
+            container.close()
         self.bus.close()
 
 
-def build_platform(settings: Settings, *, clock: Clock | None = None) -> Platform:
+@dataclass(frozen=True)
+class _Wiring:
+    bootstrap: Callable[..., Any]
+    routers: list[Any]
+    readiness: Callable[[Any], dict[str, Any]]
+    build_consumers: Callable[[Any], list[Any]]
+    build_scheduler: Callable[[Any], Scheduler] | None
+
+
+def _wiring(service: str) -> _Wiring:
+    if service == "registry":
+        from services.registry import bootstrap as registry
+        from services.registry.entrypoints import consumers as registry_consumers
+        from services.registry.entrypoints import jobs as registry_jobs
+        from services.registry.entrypoints.api import app as registry_app
+        from services.registry.entrypoints.api.report_routes import report_router
+        from services.registry.entrypoints.api.routes import router as registry_router
+
+        return _Wiring(registry.bootstrap, [registry_router, report_router], registry_app.readiness_checks,
+                       registry_consumers.build_consumers, registry_jobs.build_scheduler)
+    if service == "inspection":
+        from services.inspection import bootstrap as inspection
+        from services.inspection.entrypoints import consumers as inspection_consumers
+        from services.inspection.entrypoints import jobs as inspection_jobs
+        from services.inspection.entrypoints.api import app as inspection_app
+        from services.inspection.entrypoints.api.routes import router as inspection_router
+
+        return _Wiring(inspection.bootstrap, [inspection_router], inspection_app.readiness_checks,
+                       inspection_consumers.build_consumers, inspection_jobs.build_scheduler)
+    from services.search import bootstrap as search
+    from services.search.entrypoints import consumers as search_consumers
+    from services.search.entrypoints.api import app as search_app
+    from services.search.entrypoints.api.routes import router as search_router
+
+    return _Wiring(search.bootstrap, [search_router], search_app.readiness_checks,
+                   search_consumers.build_consumers, None)
+
+
+def build_platform(settings: Settings, *, clock: Clock | None = None,
+                   services: tuple[str, ...] = ALL_SERVICES) -> Platform:
     bus = build_bus(settings)
-    registry = registry_bootstrap.bootstrap(settings, clock=clock, bus=bus)
-    return Platform(settings, bus, registry)
+    platform = Platform(settings, bus)
+    for name in services:
+        setattr(platform, name, _wiring(name).bootstrap(settings, clock=clock, bus=bus))
+    return platform
 
 
 def create_app(platform: Platform, *, run_workers: bool = True) -> FastAPI:
@@ -52,7 +112,11 @@ def create_app(platform: Platform, *, run_workers: bool = True) -> FastAPI:
     app = base_app("socreg", secret_key=platform.settings.secret_key, max_body_bytes=platform.settings.max_body_bytes,
                    metrics=metrics, lifespan=lifespan,
                    description="Register of record and credit supervision for social organizations (社会组织).")
-    app.state.registry = platform.registry
-    app.include_router(registry_router)
-    app.include_router(health_router(metrics, registry_app.readiness_checks(platform.registry)))  # type: ignore[arg-type]
+    checks: dict[str, Any] = {}
+    for name, container in platform.containers().items():
+        setattr(app.state, name, container)
+        for router in _wiring(name).routers:
+            app.include_router(router)
+        checks.update(_wiring(name).readiness(container))
+    app.include_router(health_router(metrics, checks))
     return app

@@ -22,6 +22,8 @@ user_app = typer.Typer(help="accounts", no_args_is_help=True)
 events_app = typer.Typer(help="the event catalogue", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(events_app, name="events")
+search_app = typer.Typer(help="the search index", no_args_is_help=True)
+app.add_typer(search_app, name="search")
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="where the embedded databases live")]
@@ -41,32 +43,45 @@ def _progress() -> Progress:
 
 
 def _load_demo(settings: Settings) -> None:
-    from services.registry import bootstrap
+    """The whole demo: the register (with its reports and ratings), then the inspection history on it;
+    every step goes through the services' own handlers and events, so search fills itself from the bus."""
+    from services.inspection.demo import load_demo as load_inspection_demo
+    from services.registry.adapters import views
     from services.registry.demo_data import generate_register
     from services.registry.entrypoints.demo import load_demo, register_is_empty
+    from socreg.app import build_platform
 
-    container = bootstrap.bootstrap(settings)
+    platform = build_platform(settings, services=("registry", "inspection"))
     try:
-        if not register_is_empty(container):
+        if not register_is_empty(platform.registry):
             console.print("demo register already loaded")
             return
         with _progress() as progress:
             task = progress.add_task("loading the demo register (演示数据)", total=len(generate_register()))
-            counts = load_demo(container, progress=lambda n: progress.advance(task, n))
+            counts = load_demo(platform.registry, progress=lambda n: progress.advance(task, n))
         console.print(f"loaded {counts['organizations']} organizations and {counts['users']} demo accounts")
-        container.relay.drain()
+        platform.registry.relay.drain()
+        with platform.registry.db.read_session() as session:
+            rows = views.list_organizations(session, page=1, size=10**7, filters={})["items"]
+        with console.status("loading the 2020-2025 inspection history (演示数据)"):
+            history = load_inspection_demo(platform.inspection, rows)
+        console.print(f"inspection history: {history}")
+        platform.inspection.relay.drain()
     finally:
-        container.close()
+        platform.close()
 
 
 @app.command()
 def migrate() -> None:
     """Apply every service's database migrations."""
-    from services.registry import bootstrap
+    from services.inspection import bootstrap as inspection
+    from services.registry import bootstrap as registry
+    from services.search import bootstrap as search
 
     settings = load_settings()
-    bootstrap.migrate(settings)
-    console.print("migrations applied")
+    for service in (registry, inspection, search):
+        service.migrate(settings)
+    console.print("migrations applied (registry, inspection, search)")
 
 
 @app.command()
@@ -91,40 +106,68 @@ def up(host: str = "127.0.0.1", port: int = 8000, data_dir: DataDir = None,
     uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")
 
 
+ServiceName = Annotated[str, typer.Argument(help="registry | inspection | search")]
+
+
 @app.command()
-def serve(service: Annotated[str, typer.Argument(help="registry")], host: str = "0.0.0.0", port: int = 8000) -> None:
-    """Distributed mode: one service's HTTP API alone (its relay and consumers run as `socreg worker`)."""
+def serve(service: ServiceName, host: str = "0.0.0.0", port: int = 8000) -> None:
+    """Distributed mode: one service's HTTP API alone (its relay, consumers and jobs run as `socreg worker`)."""
     import uvicorn
 
-    from services.registry import bootstrap
-    from services.registry.entrypoints.api.app import create_app
-
     _known(service)
-    container = bootstrap.bootstrap(load_settings())
-    uvicorn.run(create_app(container, run_workers=False), host=host, port=port, log_level="info")
+    container = _container(service, load_settings())
+    uvicorn.run(_service_app(service, container), host=host, port=port, log_level="info")
+
+
+def _container(service: str, settings: Settings) -> Any:
+    from socreg.app import _wiring
+
+    return _wiring(service).bootstrap(settings)
+
+
+def _service_app(service: str, container: Any) -> Any:
+    if service == "registry":
+        from services.registry.entrypoints.api.app import create_app as registry_app
+
+        return registry_app(container, run_workers=False)
+    if service == "inspection":
+        from services.inspection.entrypoints.api.app import create_app as inspection_app
+
+        return inspection_app(container, run_workers=False)
+    from services.search.entrypoints.api.app import create_app as search_app
+
+    return search_app(container, run_workers=False)
 
 
 @app.command()
-def worker(service: Annotated[str, typer.Argument(help="registry")]) -> None:
-    """Distributed mode: one service's outbox relay and event consumers, until SIGTERM."""
-    from services.registry import bootstrap
-    from services.registry.entrypoints.consumers import build_consumers
+def worker(service: ServiceName,
+           scheduler: Annotated[bool, typer.Option(help="run the service's daily jobs here too")] = True) -> None:
+    """Distributed mode: one service's outbox relay, event consumers and scheduler, until SIGTERM."""
+    from socreg.app import _wiring
 
     _known(service)
-    container = bootstrap.bootstrap(load_settings())
-    container.consumers = build_consumers(container)
+    wiring = _wiring(service)
+    container = wiring.bootstrap(load_settings())
+    container.consumers = wiring.build_consumers(container)
     container.start_workers()
+    jobs = wiring.build_scheduler(container) if scheduler and wiring.build_scheduler else None
+    if jobs is not None:
+        jobs.start()
     stopped = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopped.set())
-    console.print(f"{service} worker running (relay + consumers)")
+    console.print(f"{service} worker running (relay, consumers{', scheduler' if jobs else ''})")
     stopped.wait()
+    if jobs is not None:
+        jobs.shutdown()
     container.close()
 
 
 def _known(service: str) -> None:
-    if service != "registry":
-        console.print(f"[red]unknown or not yet available service:[/red] {service}")
+    from socreg.app import ALL_SERVICES
+
+    if service not in ALL_SERVICES:
+        console.print(f"[red]unknown service:[/red] {service} (one of {', '.join(ALL_SERVICES)})")
         raise typer.Exit(2)
 
 
@@ -147,6 +190,27 @@ def user_add(name: str, role: Annotated[str, typer.Option(help="registrar | insp
     finally:
         container.close()
     console.print(f"added {role} account {name}")
+
+
+@search_app.command("reindex")
+def search_reindex(data_dir: DataDir = None) -> None:
+    """Rebuild the search index from the events while the old index keeps serving, then swap."""
+    _search_job("reindex", data_dir)
+
+
+@search_app.command("reconcile")
+def search_reconcile(data_dir: DataDir = None) -> None:
+    """Compare the index with the projection (count and a checksum per organization) and repair drift."""
+    _search_job("reconcile", data_dir)
+
+
+def _search_job(name: str, data_dir: Path | None) -> None:
+    from services.search.entrypoints import cli_commands
+
+    with _progress() as progress:
+        report = cli_commands.run_with_container(load_settings(data_dir=data_dir), getattr(cli_commands, name),
+                                                 progress=cli_commands.progress_bar(progress))
+    console.print(cli_commands.describe(report))
 
 
 @events_app.command("asyncapi")

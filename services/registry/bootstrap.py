@@ -8,6 +8,9 @@ from anyio import CapacityLimiter
 
 from services.registry.adapters import orm
 from services.registry.adapters.unit_of_work import RegistryUnitOfWork
+from services.registry.policies import rating_policy, report_policy
+from services.registry.domain.annual_report import ReportPolicy
+from services.registry.domain.rating import RatingPolicy
 from services.registry.service_layer.handlers import Policy
 from shared.clock import Clock, SystemClock
 from shared.db import Database, is_sqlite
@@ -32,6 +35,8 @@ class RegistryContainer:
     policy: Policy
     consumers: list[ConsumerRunner] = field(default_factory=list)
     workers: Workers = field(default_factory=lambda: Workers(SERVICE))
+    report_policy: ReportPolicy = field(default_factory=ReportPolicy)  # issue 3: annual reports
+    rating_policy: RatingPolicy = field(default_factory=RatingPolicy)  # issue 3: evaluation ratings
     write_limiter: CapacityLimiter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -69,4 +74,5 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, bus: Bus | None
     bus = bus or build_bus(settings)
     relay = OutboxRelay(db, bus, batch_size=settings.relay_batch_size, poll_seconds=settings.relay_poll_seconds)
     return RegistryContainer(settings, clock or SystemClock(), db, bus, relay,
-                             Policy(foundation_levels=settings.foundation_levels))
+                             Policy(foundation_levels=settings.foundation_levels),
+                             report_policy=report_policy(settings), rating_policy=rating_policy(settings))

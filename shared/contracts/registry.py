@@ -79,6 +79,83 @@ class FundraisingQualified(_Data):
     decided_by: str
 
 
+# annual reports and evaluation ratings (issue 3)
+Grade = Literal["5A", "4A", "3A", "2A", "1A"]
+Conclusion = Literal["qualified", "basically_qualified", "unqualified"]
+
+
+class AnnualReportSubmitted(_Data):
+    uscc: str
+    year: int
+    submitted_on: date
+    first_submitted_on: date
+    deadline: date
+    late: bool
+    resubmission: bool
+    submitted_by: str
+    unmet_findings: int = 0
+
+
+class AnnualReportAccepted(_Data):
+    uscc: str
+    year: int
+    accepted_on: date
+    accepted_by: str
+    first_submitted_on: date
+    deadline: date
+    late: bool
+    conclusion: Conclusion | None = None
+
+
+class AnnualReportReturned(_Data):
+    uscc: str
+    year: int
+    returned_on: date
+    returned_by: str
+    reasons: list[str]
+    first_submitted_on: date
+
+
+class AnnualReportOverdue(_Data):
+    uscc: str
+    year: int
+    deadline: date
+    detected_on: date
+    submitted_on: date | None = None  # filed, but after the deadline
+
+
+class RatingAwarded(_Data):
+    uscc: str
+    rating_id: int
+    grade: Grade
+    score: Decimal
+    awarded_on: date
+    expires_on: date
+    evaluating_body: str
+    awarded_by: str
+
+
+class RatingExpired(_Data):
+    uscc: str
+    rating_id: int
+    grade: Grade
+    awarded_on: date
+    expired_on: date
+
+
+class RatingDowngraded(_Data):
+    uscc: str
+    rating_id: int
+    awarded_on: date
+    expires_on: date
+    from_grade: Grade
+    to_grade: Grade | None  # None: no grade is left (downgraded below 1A)
+    on: date
+    reason: str
+    legal_basis: str
+    trigger: str
+
+
 EVENTS = {
     "registry.organization.registered": (1, OrganizationFacts, "An organization was registered (成立登记)"),
     "registry.organization.changed": (1, OrganizationChanged, "Change registration (变更登记) with old and new values"),
@@ -86,4 +163,11 @@ EVENTS = {
     "registry.organization.revoked": (1, OrganizationRevoked, "Revocation (撤销登记)"),
     "registry.organization.charity_recognized": (1, CharityRecognized, "Recognized as a charity (认定为慈善组织)"),
     "registry.organization.fundraising_qualified": (1, FundraisingQualified, "Public-fundraising qualification (公开募捐资格)"),
+    "registry.annual_report.submitted": (1, AnnualReportSubmitted, "An annual report was submitted (年度报告报送)"),
+    "registry.annual_report.accepted": (1, AnnualReportAccepted, "The registrar accepted an annual report"),
+    "registry.annual_report.returned": (1, AnnualReportReturned, "The registrar returned an annual report with reasons"),
+    "registry.annual_report.overdue": (1, AnnualReportOverdue, "No annual report was submitted by the deadline (R4.5)"),
+    "registry.rating.awarded": (1, RatingAwarded, "An evaluation grade was awarded (社会组织评估等级, L39)"),
+    "registry.rating.expired": (1, RatingExpired, "An evaluation grade reached the end of its validity (L39 art. 28)"),
+    "registry.rating.downgraded": (1, RatingDowngraded, "An evaluation grade was lowered (降级, L39 art. 30)"),
 }

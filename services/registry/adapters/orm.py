@@ -2,13 +2,15 @@
 free of SQLAlchemy). The outbox and consumer tables come from shared.events.outbox."""
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, ForeignKey, Integer, MetaData, Numeric,
-                        String, Table, Text)
+from sqlalchemy import (BigInteger, Boolean, Column, Date, ForeignKey, ForeignKeyConstraint, Index, Integer,
+                        MetaData, Numeric, String, Table, Text, UniqueConstraint)
 from sqlalchemy.orm import registry
 
 from shared.types import UtcDateTime
 
+from services.registry.adapters.json_text import JsonText
 from services.registry.domain.model import ChangeRecord, KnownPenalty, Organization, User
+from services.registry.domain.rating import Rating, RatingChange
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -83,6 +85,94 @@ users = Table(
     Column("created_at", UtcDateTime()),
 )
 
+# annual reports (issue 3): one per organization and year; every transition; the overdue facts.
+# Reports are read and written with Core by their repository (plain rows <-> AnnualReport): the
+# filing path is the hot one (a season of filings), and one query serves a report and its priors.
+annual_reports = Table(
+    "annual_reports", metadata,
+    Column("uscc", String(18), ForeignKey("organizations.uscc"), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("state", String(12), nullable=False),
+    Column("content", JsonText(), nullable=False),
+    Column("findings", JsonText(), nullable=False),
+    Column("return_reasons", JsonText(), nullable=False),
+    Column("conclusion", String(24)),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_by", String(100)),
+    Column("updated_at", UtcDateTime()),
+    Column("first_submitted_at", UtcDateTime()),
+    Column("first_submitted_on", Date),
+    Column("submitted_by", String(100)),
+    Column("submitted_at", UtcDateTime()),
+    Column("reviewed_by", String(100)),
+    Column("reviewed_at", UtcDateTime()),
+    Column("submissions", Integer, nullable=False),
+    Column("returns", Integer, nullable=False),
+    Column("income_total", Numeric(18, 2)),
+    Column("net_assets_total", Numeric(18, 2)),
+    Column("version", Integer, nullable=False),
+    Index("ix_annual_reports_year_state", "year", "state"),
+)
+
+annual_report_transitions = Table(
+    "annual_report_transitions", metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("uscc", String(18), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("from_state", String(12)),
+    Column("to_state", String(12), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("note", Text),
+    ForeignKeyConstraint(["uscc", "year"], ["annual_reports.uscc", "annual_reports.year"]),
+    Index("ix_annual_report_transitions_report", "uscc", "year"),
+)
+
+annual_report_overdue = Table(
+    "annual_report_overdue", metadata,
+    Column("uscc", String(18), primary_key=True),  # one overdue fact per organization and year
+    Column("year", Integer, primary_key=True),
+    Column("deadline", Date, nullable=False),
+    Column("detected_on", Date, nullable=False),
+    Column("submitted_on", Date),  # filed, but after the deadline
+    Column("sweep_id", String(36), nullable=False, index=True),
+)
+
+ratings = Table(
+    "ratings", metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("uscc", String(18), ForeignKey("organizations.uscc"), nullable=False, index=True),
+    Column("grade", String(2), nullable=False),
+    Column("original_grade", String(2), nullable=False),
+    Column("score", Numeric(7, 2), nullable=False),
+    Column("awarded_on", Date, nullable=False),
+    Column("expires_on", Date, nullable=False),
+    Column("evaluating_body", String(200), nullable=False),
+    Column("awarded_by", String(100), nullable=False),
+    Column("awarded_at", UtcDateTime(), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("ended_on", Date),
+    Column("version", Integer, nullable=False),
+    Index("ix_ratings_status_expires_on", "status", "expires_on"),
+)
+
+rating_changes = Table(
+    "rating_changes", metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("rating_id", _id, ForeignKey("ratings.id"), nullable=False),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("changed_on", Date, nullable=False),
+    Column("from_grade", String(2), nullable=False),
+    Column("to_grade", String(2)),
+    Column("reason", Text, nullable=False),
+    Column("legal_basis", Text, nullable=False),
+    Column("cause", String(120), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("rating_id", "cause", name="uq_rating_changes_cause"),  # one downgrade per cause
+)
+
 _mapped = False
 
 
@@ -94,4 +184,6 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(ChangeRecord, organization_changes)
     mapper_registry.map_imperatively(KnownPenalty, known_penalties)
     mapper_registry.map_imperatively(User, users)
+    mapper_registry.map_imperatively(Rating, ratings, version_id_col=ratings.c.version)
+    mapper_registry.map_imperatively(RatingChange, rating_changes)
     _mapped = True

@@ -1,12 +1,14 @@
 """The registry's event consumers: it keeps each organization's credit status (credit.*) and the
-penalties it has received (inspection.penalty.imposed), for the charity and fundraising rules."""
+penalties it has received (inspection.penalty.imposed), for the charity, fundraising and rating
+rules; a penalty also lowers a valid evaluation grade by one (R9.6)."""
 from __future__ import annotations
 
 from typing import Any
 
 from services.registry.bootstrap import RegistryContainer
 from services.registry.domain import commands
-from services.registry.service_layer import handlers
+from services.registry.domain.report_commands import DowngradeForPenalty
+from services.registry.service_layer import handlers, ratings
 from shared.contracts import TOPICS, parse_data
 from shared.events.consumer import ConsumerRunner
 from shared.events.envelope import Envelope
@@ -21,6 +23,8 @@ def on_penalty_imposed(event: Envelope, uow: Any) -> None:
     data = parse_data(event.type, event.data)
     handlers.record_penalty(commands.RecordPenalty(data.penalty_id, data.uscc, data.kind, data.effective_on,
                                                    data.legal_basis, data.amount), uow)
+    # R9.6 (L39 art. 30): the grade held when the penalty took effect goes one down (same transaction)
+    ratings.downgrade_for_penalty(DowngradeForPenalty(data.uscc, data.penalty_id, data.kind, data.effective_on), uow)
 
 
 HANDLERS = {

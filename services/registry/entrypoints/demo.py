@@ -10,7 +10,8 @@ from typing import Any
 from services.registry.adapters import views
 from services.registry.bootstrap import RegistryContainer
 from services.registry.domain import commands
-from services.registry.service_layer import handlers
+from services.registry.service_layer import handlers, imports
+from services.registry.service_layer import reports as report_handlers
 
 DEMO_USERS = (
     ("registrar", "registrar", "registrar-demo-pw"),
@@ -54,4 +55,22 @@ def load_demo(container: RegistryContainer, *, seed: int = 2020,
     for username, role, password in DEMO_USERS:
         handlers.add_user(commands.AddUser(username, password, role), container.uow())
     handlers.add_user(commands.AddUser("org", DEMO_ORG_PASSWORD, "org", first_uscc), container.uow())
-    return {"organizations": len(bodies), "users": len(DEMO_USERS) + 1}
+    return {"organizations": len(bodies), "users": len(DEMO_USERS) + 1, **load_history(container, bodies, usccs, seed)}
+
+
+def load_history(container: RegistryContainer, bodies: list[dict[str, Any]], usccs: list[str],
+                 seed: int = 2020) -> dict[str, int]:
+    """Annual reports 2020-2025 and the rating history (services.registry.demo_history), through the
+    registry's bulk import handlers (every rule applies, every final state is announced); then the
+    overdue sweep announces the reports that were not filed in time."""
+    from services.registry.demo_history import DemoOrg, generate
+
+    orgs = [DemoOrg(uscc, b["type"], b["category"], b["level"], b["district"], date.fromisoformat(b["established_on"]),
+                    Decimal(str(b["registered_funds"])), bool(b.get("charity")), b.get("foundation_kind"))
+            for uscc, b in zip(usccs, bodies)]
+    reports, awards = generate(orgs, container.report_policy, container.clock.today(), seed)
+    for start in range(0, len(reports), 4 * BATCH):
+        imports.import_reports(reports[start:start + 4 * BATCH], container.uow(), container.report_policy)
+    imports.import_ratings(awards, container.uow(), container.rating_policy, container.report_policy)
+    overdue = report_handlers.sweep_overdue(container.uow, container.report_policy)  # the daily job's first run
+    return {"annual_reports": len(reports), "ratings": len(awards), "overdue_reports": overdue}

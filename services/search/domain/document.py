@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -73,20 +73,33 @@ class Document:
         return self.rating["grade"] if self.rating else "none"
 
     def to_dict(self) -> dict[str, Any]:
-        body = asdict(self)
+        """The stored form (JSON-ready: the fields hold only str, int, bool, None, lists and dicts)."""
+        body = {name: getattr(self, name) for name in _FIELDS}
         body["checksum"] = checksum(body)
         return body
+
+    def to_json(self) -> tuple[str, str]:
+        """The stored form as JSON, and its checksum, with one serialization."""
+        content = _canonical({name: getattr(self, name) for name in _FIELDS if name != "version"})
+        digest = hashlib.sha1(content.encode()).hexdigest()
+        return content[:-1] + f',"version":{int(self.version)},"checksum":"{digest}"}}', digest
 
     @classmethod
     def from_dict(cls, body: dict[str, Any]) -> "Document":
         return cls(**{k: v for k, v in body.items() if k != "checksum"})
 
 
+_FIELDS = tuple(f.name for f in fields(Document))
+
+
+def _canonical(content: dict[str, Any]) -> str:
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def checksum(body: dict[str, Any]) -> str:
     """A stable digest of a document's content (its version excluded: same facts, same sum)."""
-    content = {k: v for k, v in body.items() if k not in ("checksum", "version")}
-    raw = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha1(raw.encode()).hexdigest()
+    return hashlib.sha1(_canonical({k: v for k, v in body.items() if k not in ("checksum", "version")})
+                        .encode()).hexdigest()
 
 
 def _iso(value: Any) -> str | None:

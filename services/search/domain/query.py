@@ -8,6 +8,7 @@ never overlap.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from services.search.domain.document import (CATEGORIES, CREDIT_LISTS, FACETS, GRADES, LEVELS, ORG_TYPES,
@@ -74,20 +75,21 @@ def shifts(low_bits: int = 0) -> dict[str, tuple[int, int]]:
     return out
 
 
+_POSITION = {name: {v: i for i, v in enumerate(values)} for name, _bits, values in LAYOUT}
+
+
 def rank_code(doc: Document) -> int:
+    lists = sum(1 << i for i, lst in enumerate(_LISTS) if lst in doc.credit_lists)
+    values = (_POSITION["status"][doc.status], _POSITION["level"][doc.level], _POSITION["rating"][doc.rating_grade],
+              _POSITION["type"][doc.type], _POSITION["category"][doc.category], lists, int(doc.charity),
+              int(doc.fundraising))
     code = 0
-    for name, bits, values in LAYOUT:
-        if name == "credit_list":
-            value = sum(1 << i for i, lst in enumerate(values) if lst in doc.credit_lists)
-        else:
-            raw = {"status": doc.status, "level": doc.level, "rating": doc.rating_grade, "type": doc.type,
-                   "category": doc.category, "charity": str(doc.charity).lower(),
-                   "fundraising": str(doc.fundraising).lower()}[name]
-            value = values.index(raw)
+    for (_name, bits, _values), value in zip(LAYOUT, values):
         code = (code << bits) | value
     return code
 
 
+@lru_cache(maxsize=1 << RANK_BITS)
 def decode(code: int) -> dict[str, list[str]]:
     """The facet values of a rank code (the inverse of rank_code, lists as several values)."""
     out: dict[str, list[str]] = {}

@@ -17,24 +17,28 @@ SEGMENT_BREAK = "zzz"  # a 3-letter token no query produces: keeps phrases insid
 _USCC_FRAGMENT = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{4,18}$")
 
 
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")  # \w is str.isalnum() (categories L and N) plus "_"
+
+
 def normalize(text: str) -> str:
     """NFKC, lower case, only letters and digits (spaces and punctuation dropped)."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _NOT_LETTER_OR_DIGIT.sub("", text.lower())
 
 
 def bigrams(norm: str) -> list[str]:
-    return [norm[i:i + 2] for i in range(len(norm) - 1)]
+    return list(map(str.__add__, norm, norm[1:]))
 
 
-def bigram_text(texts: Iterable[str]) -> str:
+def bigram_text(texts: Iterable[str], *, normalized: bool = False) -> str:
     """The bigram token stream of several texts, with a break token between them."""
-    parts = [" ".join(bigrams(normalize(t))) for t in texts]
+    parts = [" ".join(bigrams(t if normalized else normalize(t))) for t in texts]
     return f" {SEGMENT_BREAK} ".join(p for p in parts if p)
 
 
-def unigram_text(texts: Iterable[str]) -> str:
-    return " ".join(" ".join(normalize(t)) for t in texts if t)
+def unigram_text(texts: Iterable[str], *, normalized: bool = False) -> str:
+    return " ".join(" ".join(t if normalized else normalize(t)) for t in texts if t)
 
 
 def uscc_fragment(q: str) -> str | None:

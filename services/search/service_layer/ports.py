@@ -20,8 +20,8 @@ class IndexUnavailable(Unavailable):
 
 
 class SearchIndex(Protocol):
-    def ensure(self) -> None:
-        """Create the live index (and its alias) if it does not exist yet."""
+    def ensure(self) -> bool:
+        """Create the live index (and its alias) if it does not exist; True if it had to (it was lost)."""
 
     def search(self, query: SearchQuery) -> SearchResult: ...
 
@@ -63,6 +63,11 @@ class ProjectionRepository(Protocol):
     def bundles(self, usccs: Sequence[str]) -> dict[str, Bundle]: ...
 
     def usccs_after(self, after: str, limit: int) -> list[str]: ...
+
+    def versions(self, usccs: Sequence[str]) -> dict[str, int]:
+        """How many changes the projection has applied to each organization."""
+
+    def replace_bundle(self, bundle: Bundle) -> None: ...
 
     def count_organizations(self) -> int: ...
 

@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.registry.bootstrap import RegistryContainer
+from services.registry.entrypoints.api.report_routes import report_router
 from services.registry.entrypoints.api.routes import router
 from services.registry.entrypoints.consumers import build_consumers
+from services.registry.entrypoints.jobs import build_scheduler
 from shared.web import Metrics, base_app, health_router
 
 
@@ -16,15 +18,25 @@ def readiness_checks(container: RegistryContainer) -> dict[str, object]:
     return {"registry_database": container.db.ping, "bus": container.bus.ping}
 
 
-def create_app(container: RegistryContainer, *, run_workers: bool = True) -> FastAPI:
+def create_app(container: RegistryContainer, *, run_workers: bool = True,
+               run_scheduler: bool | None = None) -> FastAPI:
+    """run_workers: the relay and the consumers in this process; run_scheduler (default: as
+    run_workers) the daily jobs too (overdue annual reports, expired ratings)."""
+    scheduler_wanted = run_workers if run_scheduler is None else run_scheduler
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scheduler = build_scheduler(container) if scheduler_wanted else None
         if run_workers:
             container.consumers = build_consumers(container)
             container.start_workers()
+        if scheduler is not None:
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown()
             container.close()
 
     metrics = Metrics()
@@ -32,5 +44,6 @@ def create_app(container: RegistryContainer, *, run_workers: bool = True) -> Fas
                    max_body_bytes=container.settings.max_body_bytes, metrics=metrics, lifespan=lifespan)
     app.state.registry = container
     app.include_router(router)
+    app.include_router(report_router)
     app.include_router(health_router(metrics, readiness_checks(container)))  # type: ignore[arg-type]
     return app

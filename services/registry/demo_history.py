@@ -1,0 +1,276 @@
+"""The demo register's history (issue 3): annual reports 2020-2025 and evaluation ratings 2011-2025.
+
+Synthetic and deterministic (a seed). Reports: most organizations file on time and are accepted;
+a realistic share files late, is returned (and mostly corrects and resubmits), or files nothing -
+the same organizations tend to be the careless ones, and filing improves year by year. The 2025
+reports are partly still under review. Ratings: the share of city-level organizations holding a
+valid 3A+ grade at the end of each year follows TARGET_3A (about 19% at the end of 2020, rising to
+25% by 2025: the city plan's baseline and goal); grades last 5 years, organizations re-apply after
+expiry, and each award passes the registry's own rules (eligibility, exclusions).
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from services.registry.domain import rating as rating_rules
+from services.registry.domain.annual_report import ReportPolicy
+from services.registry.domain.report_commands import AwardRating, ImportedReport
+from shared.clock import CHINA
+
+REPORT_YEARS = range(2020, 2026)
+RATING_YEARS = range(2011, 2026)  # L39 in force 2011-03-01
+# share of city-level organizations with a valid 3A+ grade at the end of each year (R9.9)
+TARGET_3A = {2011: 0.03, 2012: 0.06, 2013: 0.085, 2014: 0.11, 2015: 0.13, 2016: 0.145, 2017: 0.16, 2018: 0.17,
+             2019: 0.18, 2020: 0.19, 2021: 0.202, 2022: 0.214, 2023: 0.226, 2024: 0.238, 2025: 0.25}
+DISTRICT_SHARE = 0.4  # district-level organizations are rated less often
+MISSING = {2020: 0.08, 2021: 0.07, 2022: 0.065, 2023: 0.06, 2024: 0.055, 2025: 0.05}
+REVIEWER = "demo-registrar"
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    uscc: str
+    type: str
+    category: str
+    level: str
+    district: str
+    registered_on: date
+    registered_funds: Decimal
+    charity: bool
+    foundation_kind: str | None
+
+
+def generate(orgs: list[DemoOrg], policy: ReportPolicy, today: date, seed: int = 2020
+             ) -> tuple[list[ImportedReport], list[AwardRating]]:
+    rng = random.Random(seed)
+    careless = {o.uscc for o in orgs if rng.random() < 0.18}
+    reports = [r for o in orgs for r in _reports_of(rng, o, policy, today, o.uscc in careless)]
+    filed = {(r.uscc, r.year): r for r in reports}
+    awards = _ratings(rng, orgs, filed, policy, today)
+    return reports, awards
+
+
+# --- annual reports -----------------------------------------------------------------------------------------------
+
+
+def _reports_of(rng: random.Random, org: DemoOrg, policy: ReportPolicy, today: date,
+                careless: bool) -> list[ImportedReport]:
+    out, static = [], _static(rng, org)
+    for year in REPORT_YEARS:
+        if not policy.obliged(org.type, org.registered_on, year) or policy.deadline(org.type, year) >= today:
+            continue
+        miss = MISSING[year] * (3.2 if careless else 0.45)
+        if rng.random() < miss:
+            if rng.random() < 0.2:  # a draft started and left
+                out.append(ImportedReport(org.uscc, year, _content(rng, org, year, partial=True), _user(org),
+                                          _at(date(year + 1, 3, 1) + timedelta(days=rng.randrange(60)), rng)))
+            continue
+        report = _filed(rng, org, year, policy.deadline(org.type, year), today, careless, static)
+        if report is not None:
+            out.append(report)
+    return out
+
+
+def _filed(rng: random.Random, org: DemoOrg, year: int, deadline: date, today: date, careless: bool,
+           static: dict[str, Any]) -> ImportedReport | None:
+    late = rng.random() < (0.22 if careless else 0.04)
+    opened = deadline - timedelta(days=100)
+    day = deadline + timedelta(days=1 + rng.randrange(60)) if late else opened + timedelta(days=rng.randrange(100))
+    now = datetime(today.year, today.month, today.day, tzinfo=CHINA)  # nothing of the history lies ahead
+
+    def past(at: datetime | None) -> datetime | None:
+        return at if at is not None and at < now else None
+
+    submitted = past(_at(day, rng))
+    if submitted is None:
+        return None
+    returned_at = resubmitted = None
+    reasons: tuple[str, ...] = ()
+    if rng.random() < (0.16 if careless else 0.05):
+        returned_at = past(_at(day + timedelta(days=5 + rng.randrange(30)), rng))
+        reasons = (rng.choice(RETURN_REASONS),) if returned_at else ()
+        if returned_at is not None and rng.random() < 0.8:
+            resubmitted = past(returned_at + timedelta(days=4 + rng.randrange(20), hours=rng.randrange(5)))
+    pending = year == max(REPORT_YEARS) and rng.random() < 0.08
+    reviewed = None
+    if (returned_at is None or resubmitted is not None) and not pending:
+        reviewed = past((resubmitted or submitted) + timedelta(days=5 + rng.randrange(40)))
+    conclusion = _conclusion(rng, org) if reviewed is not None else None
+    return ImportedReport(org.uscc, year, _content(rng, org, year, static), _user(org),
+                          submitted - timedelta(days=1 + rng.randrange(20)), submitted_at=submitted,
+                          returned_at=returned_at, return_reasons=reasons, resubmitted_at=resubmitted,
+                          accepted_at=reviewed, conclusion=conclusion, reviewer=REVIEWER)
+
+
+RETURN_REASONS = ("财务报表收支合计与明细不符，请核对后重新报送", "未附业务主管单位审查意见", "活动情况填写过于简略，请补充开展的主要活动",
+                  "审计报告编号与附件不一致", "登记事项变更未说明，请补充")
+
+
+def _conclusion(rng: random.Random, org: DemoOrg) -> str | None:
+    """R4.4 (Fujian practice): foundations that are not charities still get a 年检 conclusion."""
+    if org.type != "foundation" or org.charity:
+        return None
+    draw = rng.random()
+    return "qualified" if draw < 0.86 else "basically_qualified" if draw < 0.98 else "unqualified"
+
+
+def _user(org: DemoOrg) -> str:
+    return f"org-{org.uscc[-6:]}"
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    return datetime(day.year, day.month, day.day, 9 + rng.randrange(9), rng.randrange(60), tzinfo=CHINA)
+
+
+SCALE = {"social_group": 320_000, "social_service": 1_400_000, "foundation": 2_600_000}
+SPLIT = {"social_group": (0.15, 0.15, 0.25, 0.35, 0.03), "social_service": (0.04, 0.14, 0.78, 0.0, 0.01),
+         "foundation": (0.80, 0.04, 0.0, 0.0, 0.12)}  # donations, grants, services, dues, investment; rest other
+ACTIVITIES = {
+    "industry_association": ("行业年会", "行业标准宣贯", "会员企业培训", "行业发展调研"),
+    "science_technology": ("学术年会", "科普进社区", "青年科技论坛", "专题研讨会"),
+    "charity": ("助学金发放", "困难家庭帮扶", "敬老助残慰问", "应急救助"),
+    "community_service": ("社区居家养老服务", "四点半课堂", "邻里文化节", "社区志愿服务"),
+    "other": ("年度会员大会", "专题培训", "交流考察", "公益讲座"),
+}
+
+
+def _y(value: float) -> str:
+    return f"{round(value):d}.00"
+
+
+def _static(rng: random.Random, org: DemoOrg) -> dict[str, Any]:
+    """The parts of an organization's report that change little from year to year."""
+    names = ACTIVITIES[org.category]
+    party: dict[str, Any] = {"established": rng.random() < 0.6}
+    if party["established"]:
+        party.update(form="branch", members=3 + int(rng.random() * 27))
+    return {"registration": {"confirmed": True, "changes": []},
+            "activities": [{"name": name, "beneficiaries": 20 + int(rng.random() * 3000)}
+                           for name in names[:1 + int(rng.random() * len(names))]],
+            "staff": {"full_time": 1 + int(rng.random() * (39 if org.type == "social_service" else 11)),
+                      "part_time": int(rng.random() * 6), "volunteers": int(rng.random() * 200)},
+            "party": party, "major_events": {"changes": [], "penalties": [], "litigation": []}}
+
+
+def _content(rng: random.Random, org: DemoOrg, year: int, static: dict[str, Any] | None = None, *,
+             partial: bool = False) -> dict[str, Any]:
+    r = rng.random
+    growth = 1.06 ** (year - 2020)
+    income_total = round(SCALE[org.type] * growth * rng.lognormvariate(0, 0.6))
+    sources = [round(income_total * share * (0.7 + 0.6 * r())) for share in SPLIT[org.type]]
+    while sum(sources) > income_total:
+        sources = [x * 9 // 10 for x in sources]
+    income = dict(zip(("donations", "government_grants", "services", "membership_dues", "investment"), sources))
+    income["other"] = income_total - sum(sources)
+    if partial:
+        return {"registration": {"confirmed": True}, "finances": {"income": {k: _y(v) for k, v in income.items()}}}
+    total = round(income_total * (0.82 + 0.22 * r()))
+    management = round(total * (0.06 + 0.13 * r()))
+    fundraising = round(total * 0.03 * r()) if org.charity or org.type == "foundation" else 0
+    business = round(total * (0.72 + 0.14 * r()))
+    other = total - management - fundraising - business
+    if other < 0:
+        business, other = business + other, 0
+    expenses = {"business_activities": _y(business), "management": _y(management), "fundraising": _y(fundraising),
+                "other": _y(other), "total": _y(total)}
+    if org.charity or org.type == "foundation":
+        expenses["charitable_activities"] = _y(business * (0.85 + 0.15 * r()))
+    if org.type == "foundation":
+        expenses["staff_and_office"] = _y(total * (0.04 + 0.07 * r()))
+    assets = round(float(org.registered_funds) * (0.9 + 1.7 * r()) * growth)
+    restricted = round(assets * 0.4 * r())
+    content = {**(static or _static(rng, org)), "finances": {
+        "standard": "民间非营利组织会计制度", "income": {**{k: _y(v) for k, v in income.items()}, "total": _y(income_total)},
+        "expenses": expenses, "net_assets": {"restricted": _y(restricted), "unrestricted": _y(assets - restricted),
+                                             "total": _y(assets)}}}
+    if org.type == "foundation":
+        content["audit"] = {"firm": "厦门鹭江会计师事务所（演示）", "report_number": f"厦鹭审字〔{year + 1}〕第{1 + int(r() * 998):03d}号",
+                            "opinion": "unqualified", "issued_on": f"{year + 1}-02-2{int(r() * 8)}"}
+    return content
+
+
+# --- ratings ------------------------------------------------------------------------------------------------------
+
+
+def _ratings(rng: random.Random, orgs: list[DemoOrg], filed: dict[tuple[str, int], ImportedReport],
+             policy: ReportPolicy, today: date) -> list[AwardRating]:
+    awards: list[AwardRating] = []
+    held: dict[str, tuple[date, date, bool]] = {}  # uscc -> (awarded_on, expires_on, 3A or above)
+    for level, share in (("city", 1.0), ("district", DISTRICT_SHARE)):
+        members = [o for o in orgs if o.level == level]
+        for year in RATING_YEARS:
+            year_end = date(year, 12, 31)
+            if year_end >= today:
+                break
+            counted = [o for o in members if o.registered_on <= year_end]
+            valid = sum(1 for o in counted if _valid_high(held.get(o.uscc), year_end))
+            need = round(TARGET_3A[year] * share * len(counted)) - valid
+            awards += _award_year(rng, counted, year, max(need, 0), held, filed, policy)
+    return awards
+
+
+def _valid_high(holding: tuple[date, date, bool] | None, on: date) -> bool:
+    return holding is not None and holding[2] and holding[0] <= on < holding[1]
+
+
+def _award_year(rng: random.Random, orgs: list[DemoOrg], year: int, need: int, held: dict[str, tuple[date, date, bool]],
+                filed: dict[tuple[str, int], ImportedReport], policy: ReportPolicy) -> list[AwardRating]:
+    candidates = []
+    for org in orgs:
+        on = _award_day(rng, org, year, held.get(org.uscc))
+        if on is not None and _clean_record(org, on, filed, policy):
+            renewal = org.uscc in held
+            candidates.append((0 if renewal and rng.random() < 0.75 else 1, rng.random(), org, on))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    out = []
+    lower = round(need * 0.35)
+    for _, _, org, on in candidates[:need + lower]:
+        high = len(out) < need
+        grade = (rng.choices(("3A", "4A", "5A"), (60, 30, 10))[0] if high else rng.choice(("1A", "2A")))
+        score = _score(rng, grade)
+        expires = rating_rules.years_after(on, 5)
+        held[org.uscc] = (on, expires, high)
+        body = "厦门市社会组织评估委员会" if org.level == "city" else "区社会组织评估委员会"
+        out.append(AwardRating(org.uscc, grade, score, on, body, "demo-registrar"))
+    return out
+
+
+def _award_day(rng: random.Random, org: DemoOrg, year: int, holding: tuple[date, date, bool] | None) -> date | None:
+    """A day of `year` the organization may be rated (R9.2): 2 full years registered and never rated,
+    or its previous grade expired; evaluations are decided in the second half of the year."""
+    start = date(year, 6, 1)
+    if holding is None:
+        if rating_rules.full_years(org.registered_on, start) < 2:
+            return None
+    else:
+        start = max(start, holding[1] + timedelta(days=1))
+    end = date(year, 12, 20)
+    if start > end:
+        return None
+    return start + timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def _clean_record(org: DemoOrg, on: date, filed: dict[tuple[str, int], ImportedReport], policy: ReportPolicy) -> bool:
+    """R9.3: the last report due was submitted by the award day, is not returned, did not fail."""
+    previous = on.year - 1
+    due = previous if policy.deadline(org.type, previous) < on else previous - 1
+    if not policy.obliged(org.type, org.registered_on, due):
+        return True
+    report = filed.get((org.uscc, due))
+    if report is None or report.submitted_at is None or report.submitted_at.astimezone(CHINA).date() > on:
+        return False
+    if report.returned_at is not None and (report.resubmitted_at is None or report.resubmitted_at.astimezone(CHINA).date() > on):
+        return False
+    return report.conclusion not in ("unqualified", "basically_qualified")
+
+
+BANDS = {"1A": (51, 60), "2A": (61, 70), "3A": (71, 80), "4A": (81, 90), "5A": (91, 100)}  # R9.8 (Shenzhen, 100 pts)
+
+
+def _score(rng: random.Random, grade: str) -> Decimal:
+    low, high = BANDS[grade]
+    return Decimal(rng.randrange(low * 10, high * 10 + 1)) / 10

@@ -1,0 +1,19 @@
+"""The combined app with the annual-report and rating routes (until socreg/app.py includes them)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.registry.entrypoints.api.report_routes import report_router
+from socreg.app import Platform, create_app
+
+
+@pytest.fixture
+def client(platform: Platform) -> Iterator[TestClient]:
+    app = create_app(platform, run_workers=False)
+    if not any(getattr(r, "path", "").endswith("/annual-reports") for r in app.routes):
+        app.include_router(report_router)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
