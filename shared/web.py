@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.security import OAuth2PasswordBearer
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -213,6 +213,9 @@ CurrentPrincipal = Annotated[Principal, Depends(_principal)]
 
 def _database_errors(request: Request, exc: Exception) -> JSONResponse:
     """Races the rules could not see coming: a concurrent change (409) or a busy database (503)."""
+    if isinstance(exc, DataError):
+        return problem(422, "Invalid input", "a value cannot be stored (e.g. a NUL character)",
+                       slug="invalid-input", instance=request.url.path)
     if isinstance(exc, (StaleDataError, IntegrityError)):
         return problem(409, "Conflict", "the record was changed by a concurrent request; reload and retry",
                        slug="conflict", instance=request.url.path, rule="concurrency")
@@ -225,6 +228,7 @@ def install_database_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StaleDataError, _database_errors)
     app.add_exception_handler(IntegrityError, _database_errors)
     app.add_exception_handler(OperationalError, _database_errors)
+    app.add_exception_handler(DataError, _database_errors)
 
 
 def base_app(title: str, *, secret_key: str, max_body_bytes: int, metrics: Metrics, **kwargs: Any) -> FastAPI:

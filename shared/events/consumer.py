@@ -39,9 +39,13 @@ class ConsumerRunner:
     def run_once(self, max_records: int = 500, timeout: float | None = None) -> int:
         consumer = self._subscription()
         batch = consumer.poll(max_records, self.poll_seconds if timeout is None else timeout)
-        if batch:
-            self._process_batch(batch)
-        consumer.commit(batch)
+        try:
+            if batch:
+                self._process_batch(batch)
+            consumer.commit(batch)
+        except Exception:
+            self.close()  # the next poll starts again from the committed offset: nothing is skipped
+            raise
         return len(batch)
 
     def _process_batch(self, batch: list[Delivery]) -> None:

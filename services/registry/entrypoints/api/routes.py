@@ -37,8 +37,10 @@ def _record(c: Container, uscc: str) -> dict[str, Any]:
 
 @router.post("/auth/token", response_model=schemas.TokenOut, tags=["auth"])
 def token(c: Container, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> schemas.TokenOut:
+    if not form.username.isprintable() or len(form.username) > 100:
+        raise Unauthorized("wrong username or password")
     with c.uow() as uow:
-        user = uow.users.get(form.username[:100])
+        user = uow.users.get(form.username)
     if user is None or not user.active or not verify_password(user.password_hash, form.password[:1000]):
         raise Unauthorized("wrong username or password")
     principal = Principal(user.username, user.role, user.uscc)
