@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import fields
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.registry.adapters.bulk import bulk_insert
+from services.registry.adapters.overdue_outbox import write_overdue_events
 from services.registry.adapters.orm import (annual_report_overdue, annual_report_transitions, annual_reports,
                                             known_penalties, organizations, rating_changes, ratings)
 from services.registry.domain.annual_report import FILED, AnnualReport, FilingOrganization, Transition
@@ -80,9 +81,6 @@ class SqlReportRepository:
                                                                           row.first_submitted_on)
         return found
 
-    def get(self, uscc: str, year: int, *, for_update: bool = False) -> AnnualReport | None:
-        return self.filing(uscc, year, for_update=for_update)[0]
-
     def filing(self, uscc: str, year: int, *, for_update: bool = True
                ) -> tuple[AnnualReport | None, dict[int, tuple[Decimal | None, Decimal | None]]]:
         """One query: the report on `year` (locked for the transaction on PostgreSQL) and the total
@@ -114,13 +112,6 @@ class SqlReportRepository:
         rows = [{c: getattr(t, c) for c in _TRANSITION_COLUMNS} for t in transitions]
         if rows:
             self.session.connection().execute(insert(annual_report_transitions), rows)
-
-    def prior_figures(self, uscc: str, years: list[int]) -> dict[int, tuple[Decimal | None, Decimal | None]]:
-        """Total income and year-end net assets of the organization's submitted reports of `years`."""
-        r = annual_reports
-        query = select(r.c.year, r.c.income_total, r.c.net_assets_total).where(
-            r.c.uscc == uscc, r.c.year.in_(years), r.c.state.in_(FILED))
-        return {row.year: (row.income_total, row.net_assets_total) for row in self.session.execute(query)}
 
     def _postgresql(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
@@ -161,11 +152,9 @@ class SqlReportRepository:
         result = self.session.execute(statement.on_conflict_do_nothing(index_elements=["uscc", "year"]))
         return int(result.rowcount or 0)
 
-    def overdue_of_sweep(self, sweep_id: str) -> list[Any]:
-        d = annual_report_overdue
-        query = select(d.c.uscc, d.c.year, d.c.deadline, d.c.detected_on, d.c.submitted_on).where(
-            d.c.sweep_id == sweep_id)
-        return list(self.session.execute(query))
+    def announce_overdue(self, sweep_id: str, source: str, now: datetime) -> int:
+        """registry.annual_report.overdue for each fact this sweep inserted, in its transaction."""
+        return write_overdue_events(self.session, sweep_id, source, now)
 
 
 class SqlRatingRepository:

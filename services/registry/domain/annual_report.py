@@ -78,7 +78,8 @@ class FilingOrganization:
         if self.status != "active":
             raise RuleViolation(
                 f"{self.uscc} is {STATUSES_ORG[self.status]} ({self.status}) and can no longer {action}",
-                rule="R2.3/R2.4 deregistered or revoked organizations are closed (SHT art. 33; MFQ art. 28; JJH art. 44)")
+                rule="R2.3/R2.4 deregistered or revoked organizations are closed "
+                     "(SHT art. 33; MFQ art. 28; JJH art. 44)")
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ class AnnualReport:
     version: int = 1
 
     @classmethod
-    def start(cls, uscc: str, year: int, content: dict[str, Any], by: str, at: datetime) -> tuple["AnnualReport", Transition]:
+    def start(cls, uscc: str, year: int, content: dict[str, Any], by: str,
+              at: datetime) -> tuple["AnnualReport", Transition]:
         report = cls(uscc, year, by, at, content=content, updated_by=by, updated_at=at)
         report._figures()
         return report, Transition(uscc, year, "created", None, "draft", by, at)

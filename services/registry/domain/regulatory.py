@@ -15,6 +15,7 @@ from typing import Any
 
 D = Decimal
 Tier = tuple[Decimal, Decimal, Decimal]  # net assets from (yuan), spending % of net assets ≥, management % ≤
+PUBLIC_OTHER_RULE = "N189 (public-fundraising 社团/社服; draft value, UNCONFIRMED)"
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _charity(s: Subject, spending: Decimal, income: tuple, assets: tuple,
              policy: RegulatoryPolicy) -> list[dict[str, Any]]:
     if s.public_fundraising:
         pct = (policy.public_foundation if s.type == "foundation" else policy.public_other)[0]
-        rule = "CSF23 art. 61" if s.type == "foundation" else "N189 (public-fundraising 社团/社服; draft value, UNCONFIRMED)"
+        rule = "CSF23 art. 61" if s.type == "foundation" else PUBLIC_OTHER_RULE
         return [_spending(rule, spending, pct, income, "total income", three_year="N189 art. 10")]
     tier = _tier(s, assets[0], policy)
     if tier is None:
@@ -109,7 +110,7 @@ def _management_cap(s: Subject, assets: tuple, policy: RegulatoryPolicy) -> tupl
     if s.public_fundraising:
         if s.type == "foundation":
             return policy.public_foundation[1], "CSF23 art. 61"
-        return policy.public_other[1], "N189 (public-fundraising 社团/社服; draft value, UNCONFIRMED)"
+        return policy.public_other[1], PUBLIC_OTHER_RULE
     tier = _tier(s, assets[0], policy)
     return (None, _tier_rule(s, None)) if tier is None else (tier[2], _tier_rule(s, tier))
 
@@ -117,7 +118,8 @@ def _management_cap(s: Subject, assets: tuple, policy: RegulatoryPolicy) -> tupl
 def _spending(rule: str, spending: Decimal, pct: Decimal, bases: tuple, label: str, *, three_year: str | None,
               check: str = "charity_spending") -> dict[str, Any]:
     last, average = bases
-    options = [(f"last year's {label}", last), (f"3-year average {label} ({three_year})", average if three_year else None)]
+    options = [(f"last year's {label}", last),
+               (f"3-year average {label} ({three_year})", average if three_year else None)]
     known = [(name, base) for name, base in options if base is not None]
     if not known:
         return _unknown(check, rule, f"last year's {label} is not known (no report on the previous year on the "

@@ -1,7 +1,7 @@
 """What the handlers need from the outside world, as protocols (the adapters implement them)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -52,8 +52,6 @@ class ReportRepository(Protocol):
 
     def standings_for(self, usccs: list[str]) -> dict[str, dict[int, ReportStanding]]: ...
 
-    def get(self, uscc: str, year: int, *, for_update: bool = False) -> AnnualReport | None: ...
-
     def filing(self, uscc: str, year: int, *, for_update: bool = True
                ) -> tuple[AnnualReport | None, dict[int, tuple[Decimal | None, Decimal | None]]]: ...
 
@@ -62,8 +60,6 @@ class ReportRepository(Protocol):
     def update(self, report: AnnualReport) -> None: ...
 
     def add_transitions(self, transitions: list[Transition]) -> None: ...
-
-    def prior_figures(self, uscc: str, years: list[int]) -> dict[int, tuple[Decimal | None, Decimal | None]]: ...
 
     def standing(self, uscc: str, years: list[int]) -> dict[int, ReportStanding]: ...
 
@@ -74,7 +70,7 @@ class ReportRepository(Protocol):
     def mark_overdue(self, year: int, deadline: date, obliged: list[tuple[str, date]], today: date,
                      sweep_id: str) -> int: ...
 
-    def overdue_of_sweep(self, sweep_id: str) -> list[Any]: ...
+    def announce_overdue(self, sweep_id: str, source: str, now: datetime) -> int: ...
 
 
 class RatingRepository(Protocol):
@@ -100,6 +96,7 @@ class RatingRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
+    source: str
     organizations: OrganizationRepository
     users: UserRepository
     reports: ReportRepository

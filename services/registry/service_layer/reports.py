@@ -54,7 +54,8 @@ def _store(uow: UnitOfWork, report: AnnualReport, new: bool, transitions: list[T
     uow.reports.add_transitions(transitions)
 
 
-def submit_report(cmd: SubmitAnnualReport, uow: UnitOfWork, policy: ReportPolicy) -> tuple[AnnualReport, FilingOrganization]:
+def submit_report(cmd: SubmitAnnualReport, uow: UnitOfWork,
+                  policy: ReportPolicy) -> tuple[AnnualReport, FilingOrganization]:
     """Submit (with the content, or the saved draft): complete and adding up, or 422 listing the
     fields; the regulatory findings (R10.3) are attached, never blocking."""
     with uow:
@@ -162,12 +163,8 @@ def sweep_overdue(uow_factory: Callable[[], UnitOfWork], policy: ReportPolicy) -
                 uow.reports.lock_overdue_sweep()
                 sweep_id = str(uuid.uuid4())
                 if uow.reports.mark_overdue(year, deadline, obliged, today, sweep_id):
-                    for row in uow.reports.overdue_of_sweep(sweep_id):
-                        uow.publish("registry.annual_report.overdue", row.uscc, {
-                            "uscc": row.uscc, "year": row.year, "deadline": row.deadline.isoformat(),
-                            "detected_on": row.detected_on.isoformat(),
-                            "submitted_on": row.submitted_on.isoformat() if row.submitted_on else None})
-                        announced += 1
+                    # set-based: the facts just inserted become their events (outbox, same transaction)
+                    announced += uow.reports.announce_overdue(sweep_id, uow.source, uow.clock.now())
                 uow.commit()
     return announced
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,10 @@ from services.registry.adapters.orm import metadata as registry_metadata
 from services.registry.entrypoints.jobs import JOBS, build_scheduler, register_jobs
 from services.registry.service_layer import reports
 from shared.clock import FixedClock
+from shared.contracts import parse_data
+from shared.events.envelope import Envelope, new_envelope
 from shared.events.outbox import metadata as outbox_metadata
+from shared.events.outbox import outbox_table
 from shared.scheduler import Scheduler, job_runs, run_registered_job
 from shared.scheduler import metadata as scheduler_metadata
 from socreg.app import Platform
@@ -176,3 +180,41 @@ def test_the_checked_in_migration_matches_the_mapped_tables(platform: Platform) 
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_the_sweeps_set_based_events_are_the_shared_envelope_and_contract(
+        platform: Platform, clock: FixedClock) -> None:
+    """The sweep writes its events with one INSERT ... SELECT: each is the envelope shared.events builds
+    (same attributes), valid against the registry.annual_report.overdue contract, with a UUIDv7 id,
+    unique and in order; the relay publishes them like any other."""
+    usccs = organizations(platform, *(group(established_on="2024-01-10") for _ in range(30)))
+    clock.set(date(2026, 6, 1))
+    assert sweep(platform) == 60
+    with platform.registry.db.read_session() as session:
+        rows = session.execute(select(outbox_table.c.id, outbox_table.c.aggregatetype, outbox_table.c.aggregateid,
+                                      outbox_table.c.payload, outbox_table.c.created_at)
+                               .where(outbox_table.c.type == "registry.annual_report.overdue")
+                               .order_by(outbox_table.c.seq)).all()
+    reference = new_envelope("registry.annual_report.overdue", source="/socreg/registry", subject=usccs[0],
+                             data={"uscc": usccs[0], "year": 2024, "deadline": "2025-05-31",
+                                   "detected_on": "2026-06-01", "submitted_on": None}, time=clock.now())
+    ids = []
+    for row in rows:
+        envelope = Envelope.from_json(row.payload)
+        assert set(envelope.to_dict()) == set(reference.to_dict()) and envelope.extensions == {}
+        assert (envelope.source, envelope.time, envelope.dataschema) == (reference.source, reference.time,
+                                                                         reference.dataschema)
+        data = parse_data(envelope.type, envelope.data)
+        assert (envelope.subject, row.aggregateid, row.aggregatetype) == (data.uscc, data.uscc, "registry.annual_report")
+        assert envelope.id == row.id and uuid.UUID(row.id).version == 7
+        assert row.created_at == clock.now()
+        ids.append(row.id)
+    assert len(set(ids)) == 60 and ids == sorted(ids)
+    assert sorted((e.subject, e.data["year"]) for e in map(Envelope.from_json, (r.payload for r in rows))) == sorted(
+        (u, y) for u in usccs for y in (2024, 2025))
+    platform.registry.relay.drain()
+    consumer = platform.bus.consumer("test-overdue", ["registry.annual-reports"])
+    try:
+        assert sorted(d.envelope().id for d in consumer.poll(500, 2.0)) == sorted(ids)
+    finally:
+        consumer.close()
