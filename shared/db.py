@@ -57,6 +57,7 @@ class Database:
     write_engine: Engine
     read_engine: Engine
     write_lock: threading.Lock | None
+    _session_factory: sessionmaker[Session] | None = None
 
     @classmethod
     def connect(cls, url: str, busy_timeout_ms: int = 30_000) -> "Database":
@@ -65,6 +66,13 @@ class Database:
                        make_engine(url, write=False, busy_timeout_ms=busy_timeout_ms), threading.Lock())
         engine = make_engine(url)
         return cls(url, engine, engine, None)
+
+    def session_factory(self) -> sessionmaker[Session]:
+        """One factory per database: a new sessionmaker is a new Session subclass whose event
+        dispatch is rebuilt on first use, which costs a hot path dearly."""
+        if self._session_factory is None:
+            self._session_factory = sessionmaker(self.write_engine, expire_on_commit=False)
+        return self._session_factory
 
     def read_session(self) -> Session:
         return Session(self.read_engine, expire_on_commit=False)
@@ -90,7 +98,7 @@ class SqlUnitOfWork:
         self.db = db
         self.source = source
         self.clock = clock
-        self._factory = sessionmaker(db.write_engine, expire_on_commit=False)
+        self._factory = db.session_factory()
         self._on_commit = on_commit
         self._pending: list[Envelope] = []
         self.committed_events: list[Envelope] = []
