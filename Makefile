@@ -4,7 +4,10 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench lint clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BROWSER_PKGS := chromium chromium-driver fonts-noto-cjk
+
+.PHONY: run test install browser bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +20,15 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/socreg up --demo --data-dir ./var
 
-test: $(STAMP)
+# The page tests drive Debian's Chromium (Playwright's own download does not work offline) and need a
+# CJK font, or Chinese renders as boxes (browser-testing.md).
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh family 2>/dev/null | grep -q .; then \
+	  $(SUDO) apt-get install -y --no-install-recommends $(BROWSER_PKGS) \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(BROWSER_PKGS); }; \
+	fi
+
+test: $(STAMP) browser
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -2,6 +2,7 @@
 size limit, bearer-token principals, Prometheus metrics and the health endpoints."""
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -9,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.security import OAuth2PasswordBearer
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import Principal, read_token
 from shared.errors import SocregError, Unauthorized
+from shared.webui.pages import html_error, install_webui
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -73,11 +75,22 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
                    slug="internal", instance=request.url.path)
 
 
+def _page_aware(handler: Callable[[Request, Exception], JSONResponse]) -> Callable[[Request, Exception], Response]:
+    """On a page route the same error is shown as an HTML page (401: a redirect to the login page)."""
+    def handle(request: Request, exc: Exception) -> Response:
+        response = handler(request, exc)
+        if getattr(request.state, "html_page", False):
+            detail = json.loads(response.body).get("detail", "")
+            return html_error(request, response.status_code, str(detail)) or response
+        return response
+    return handle
+
+
 def install_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(SocregError, _socreg_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(SocregError, _page_aware(_socreg_error))
+    app.add_exception_handler(RequestValidationError, _page_aware(_validation_error))
+    app.add_exception_handler(StarletteHTTPException, _page_aware(_http_error))
+    app.add_exception_handler(Exception, _page_aware(_unexpected))
 
 
 class BodyLimitMiddleware:
@@ -225,10 +238,8 @@ def _database_errors(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_database_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(StaleDataError, _database_errors)
-    app.add_exception_handler(IntegrityError, _database_errors)
-    app.add_exception_handler(OperationalError, _database_errors)
-    app.add_exception_handler(DataError, _database_errors)
+    for error in (StaleDataError, IntegrityError, OperationalError, DataError):
+        app.add_exception_handler(error, _page_aware(_database_errors))
 
 
 def base_app(title: str, *, secret_key: str, max_body_bytes: int, metrics: Metrics, **kwargs: Any) -> FastAPI:
@@ -239,4 +250,5 @@ def base_app(title: str, *, secret_key: str, max_body_bytes: int, metrics: Metri
     install_database_handlers(app)
     metrics.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    install_webui(app)
     return app

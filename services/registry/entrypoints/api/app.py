@@ -11,6 +11,7 @@ from services.registry.entrypoints.api.report_routes import report_router
 from services.registry.entrypoints.api.routes import router
 from services.registry.entrypoints.consumers import build_consumers
 from services.registry.entrypoints.jobs import build_scheduler
+from services.registry.entrypoints.web.routes import web_router
 from shared.web import Metrics, base_app, health_router
 
 
@@ -45,5 +46,6 @@ def create_app(container: RegistryContainer, *, run_workers: bool = True,
     app.state.registry = container
     app.include_router(router)
     app.include_router(report_router)
+    app.include_router(web_router)
     app.include_router(health_router(metrics, readiness_checks(container)))  # type: ignore[arg-type]
     return app

@@ -11,11 +11,11 @@ from services.registry.adapters import views
 from services.registry.domain import commands
 from services.registry.domain import uscc as uscc_rules
 from services.registry.entrypoints.api import schemas
+from services.registry.entrypoints.accounts import sign_in
 from services.registry.entrypoints.api.deps import Container, UsccPath
 from services.registry.service_layer import handlers
-from shared.auth import Principal, issue_token, verify_password
-from shared.clock import SystemClock
-from shared.errors import Forbidden, NotFound, Unauthorized
+from shared.auth import Principal
+from shared.errors import Forbidden, NotFound
 from shared.web import CurrentPrincipal
 
 router = APIRouter()
@@ -37,16 +37,8 @@ def _record(c: Container, uscc: str) -> dict[str, Any]:
 
 @router.post("/auth/token", response_model=schemas.TokenOut, tags=["auth"])
 def token(c: Container, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> schemas.TokenOut:
-    if not form.username.isprintable() or len(form.username) > 100:
-        raise Unauthorized("wrong username or password")
-    with c.uow() as uow:
-        user = uow.users.get(form.username)
-    if user is None or not user.active or not verify_password(user.password_hash, form.password[:1000]):
-        raise Unauthorized("wrong username or password")
-    principal = Principal(user.username, user.role, user.uscc)
-    access = issue_token(principal, secret=c.settings.secret_key, clock=SystemClock(),  # tokens live in real time
-                         ttl_minutes=c.settings.token_ttl_minutes)
-    return schemas.TokenOut(access_token=access, role=user.role, uscc=user.uscc)
+    access, principal = sign_in(c, form.username, form.password)
+    return schemas.TokenOut(access_token=access, role=principal.role, uscc=principal.uscc)
 
 
 @router.post("/registry/organizations", status_code=status.HTTP_201_CREATED,

@@ -1,0 +1,11 @@
+"""All registry pages, as one router for the app factories."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.registry.entrypoints.web import auth_pages, org_pages, registrar_pages
+
+web_router = APIRouter()
+web_router.include_router(auth_pages.router)
+web_router.include_router(org_pages.router)
+web_router.include_router(registrar_pages.router)
