@@ -58,6 +58,17 @@ class Settings(BaseSettings):
     inspection_notice_prefix: str = Field("厦民社整", min_length=1, max_length=20)  # 整改通知书 numbers
     inspection_daily_job_hour: int = Field(1, ge=0, le=23)  # daily sweeps run at
 
+    # credit lists (issue 5; domain-rules.md §8): the inspection service's credit-list engine
+    credit_auto_removal_months: int = Field(6, ge=0, le=60)  # R8.4.2 [DRAFT-ONLY]; nothing to rectify; 0: never
+    credit_removal_working_days: int = Field(5, ge=1, le=60)  # R8.4.2 [DRAFT-ONLY]: removal after verifying
+    credit_serious_decision_working_days: int = Field(5, ge=1, le=60)  # R8.4.3 [UNCONFIRMED]
+    credit_objection_working_days: int = Field(10, ge=1, le=60)  # R8.4.4 [UNCONFIRMED]
+    credit_red_min_grade: Literal["1A", "2A", "3A", "4A", "5A"] = "3A"  # R8.5.3 [UNCONFIRMED]
+    credit_red_clean_years: int = Field(3, ge=0, le=10)  # R8.5.3 [UNCONFIRMED]: no entry, no penalty within
+    credit_red_report_years: int = Field(2, ge=0, le=10)  # R8.5.3 [UNCONFIRMED]: last N report years due on time (年检: 合格)
+    credit_engine_start: str = Field("2018-01-24", pattern=r"^\d{4}-\d{2}-\d{2}$")  # L60 in force
+    credit_daily_job_minute: int = Field(20, ge=0, le=59)  # the sweep runs at inspection_daily_job_hour:MM
+
     # search (issue 6)
     search_backend: Literal["sqlite", "elasticsearch"] = "sqlite"
     search_index_path: str = ""  # the embedded FTS5 index file; empty means data_dir/search_index.db
@@ -66,6 +77,7 @@ class Settings(BaseSettings):
     elasticsearch_compatibility_media_types: bool = True  # off for OpenSearch-compatible servers (osmem)
     elasticsearch_timeout_seconds: float = Field(5.0, gt=0)
     search_sync_batch: int = Field(500, ge=1, le=10_000)
+    search_consumer_linger_seconds: float = Field(0.05, ge=0, le=2)  # wait to batch events arriving together
     search_population: int = Field(4_297_000, ge=1)  # residents for per-10,000 figures: 7,391 orgs = 17.2 (2020)
     search_goal_total: int = Field(9_000, ge=1)  # the plan's goal for the number of organizations
     search_goal_rated_share: float = Field(0.25, gt=0, le=1)  # R9.9: city-level organizations rated 3A+
@@ -81,6 +93,7 @@ class Settings(BaseSettings):
     annual_report_audit_foundations: bool = True  # R5.1 JJH art. 36 (CPA audit with the report)
     annual_report_audit_public_fundraising: bool = True  # R5.1 CSF23 art. 78
     annual_report_daily_job_hour: int = Field(2, ge=0, le=23)  # overdue sweep and rating expiry run at
+    annual_report_max_returns: int = Field(5, ge=0, le=100)  # R4.4 Fujian 2022 [LOCAL]: locked after more than N returns; 0: never
     charity_management_exemption_yuan: int = Field(200_000, ge=0)  # R10.3.2 N189 art. 11
     charity_public_foundation_pct: tuple[float, float] = (70, 10)  # R10.3.1 CSF23 art. 61: spending ≥, management ≤
     charity_public_other_pct: tuple[float, float] = (70, 13)  # R10.3.2 [UNCONFIRMED] (draft value)
@@ -97,6 +110,7 @@ class Settings(BaseSettings):
     rating_min_full_years: int = Field(2, ge=0, le=10)  # R9.2 L39 art. 6 (满两个年度)
     rating_promotion_after_years: int = Field(0, ge=0, le=10)  # R9.2 晋级评估 [LOCAL]; 0: not allowed
     rating_score_bands: tuple[float, ...] = ()  # R9.8 [LOCAL]: lowest score of 1A..5A; empty: not checked
+    rating_serious_list_effect: Literal["downgrade", "cancel", "none"] = "downgrade"  # R8.5.1/R9.6 [UNCONFIRMED]
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":

@@ -38,7 +38,8 @@ def report_policy(settings: Settings) -> ReportPolicy:
                        ("social_service", s.annual_report_exempt_months_social_service),
                        ("foundation", s.annual_report_exempt_months_foundation)),
         audit_foundations=s.annual_report_audit_foundations,
-        audit_public_fundraising=s.annual_report_audit_public_fundraising, regulatory=regulatory)
+        audit_public_fundraising=s.annual_report_audit_public_fundraising, max_returns=s.annual_report_max_returns,
+        regulatory=regulatory)
 
 
 def rating_policy(settings: Settings) -> RatingPolicy:
@@ -46,4 +47,5 @@ def rating_policy(settings: Settings) -> RatingPolicy:
     if bands and (len(bands) != 5 or list(bands) != sorted(bands)):
         raise ValueError("SOCREG_RATING_SCORE_BANDS: the lowest scores of 1A, 2A, 3A, 4A and 5A, ascending")
     return RatingPolicy(validity_years=settings.rating_validity_years, min_full_years=settings.rating_min_full_years,
-                        promotion_after_years=settings.rating_promotion_after_years, score_bands=bands)
+                        promotion_after_years=settings.rating_promotion_after_years, score_bands=bands,
+                        serious_list_effect=settings.rating_serious_list_effect)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import registry
 from shared.types import UtcDateTime
 
 from services.registry.adapters.json_text import JsonText
+from services.registry.domain.investigation import Investigation
 from services.registry.domain.model import ChangeRecord, KnownPenalty, Organization, User
 from services.registry.domain.rating import Rating, RatingChange
 
@@ -112,6 +113,8 @@ annual_reports = Table(
     Column("income_total", Numeric(18, 2)),
     Column("net_assets_total", Numeric(18, 2)),
     Column("version", Integer, nullable=False),
+    Column("income_adjusted", Numeric(18, 2)),  # N189 art. 10 上年总收入 (0003)
+    Column("returns_unlocked", Integer, nullable=False, server_default="0"),  # R4.4 lock (0003)
     Index("ix_annual_reports_year_state", "year", "state"),
 )
 
@@ -173,6 +176,25 @@ rating_changes = Table(
     UniqueConstraint("rating_id", "cause", name="uq_rating_changes_cause"),  # one downgrade per cause
 )
 
+# 立案调查 recorded by the registrar (R9.3, L39 art. 7(4)); no event carries them (0003)
+investigations = Table(
+    "investigations", metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("uscc", String(18), ForeignKey("organizations.uscc"), nullable=False, index=True),
+    Column("opened_on", Date, nullable=False),
+    Column("authority", String(200), nullable=False),
+    Column("case_number", String(200), nullable=False),
+    Column("legal_basis", Text, nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("closed_on", Date),
+    Column("outcome", Text),
+    Column("closed_by", String(100)),
+    Column("closed_at", UtcDateTime()),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("uscc", "authority", "case_number", name="uq_investigations_case"),
+)
+
 _mapped = False
 
 
@@ -186,4 +208,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(User, users)
     mapper_registry.map_imperatively(Rating, ratings, version_id_col=ratings.c.version)
     mapper_registry.map_imperatively(RatingChange, rating_changes)
+    mapper_registry.map_imperatively(Investigation, investigations, version_id_col=investigations.c.version)
     _mapped = True

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from services.registry.adapters.bulk import bulk_insert
 from services.registry.adapters.overdue_outbox import write_overdue_events
 from services.registry.adapters.orm import (annual_report_overdue, annual_report_transitions, annual_reports,
-                                            known_penalties, organizations, rating_changes, ratings)
+                                            investigations, known_penalties, organizations, rating_changes, ratings)
 from services.registry.domain.annual_report import FILED, AnnualReport, FilingOrganization, Transition
+from services.registry.domain.investigation import Investigation
 from services.registry.domain.rating import Rating, RatingChange, ReportStanding
 from shared.errors import Conflict
 
@@ -82,9 +83,9 @@ class SqlReportRepository:
         return found
 
     def filing(self, uscc: str, year: int, *, for_update: bool = True
-               ) -> tuple[AnnualReport | None, dict[int, tuple[Decimal | None, Decimal | None]]]:
+               ) -> tuple[AnnualReport | None, dict[int, tuple[Decimal | None, Decimal | None, Decimal | None]]]:
         """One query: the report on `year` (locked for the transaction on PostgreSQL) and the total
-        income and year-end net assets of the submitted reports of the 3 years before."""
+        income, year-end net assets and N189 adjusted income of the submitted reports of the 3 years before."""
         query = _FILING_FOR_UPDATE if for_update and self._postgresql() else _FILING
         rows = self.session.connection().execute(query, {"uscc": uscc, "low": year - 3, "year": year}).mappings()
         report, prior = None, {}
@@ -92,7 +93,7 @@ class SqlReportRepository:
             if row["year"] == year:
                 report = AnnualReport(**row)
             elif row["state"] in FILED:
-                prior[row["year"]] = (row["income_total"], row["net_assets_total"])
+                prior[row["year"]] = (row["income_total"], row["net_assets_total"], row["income_adjusted"])
         return report, prior
 
     def add(self, report: AnnualReport) -> None:
@@ -201,6 +202,14 @@ class SqlRatingRepository:
                 found.setdefault(rating.uscc, []).append(rating)
         return found
 
+    def rated_in_overdue_sweep(self, sweep_id: str) -> list[tuple[str, int, date]]:
+        """(uscc, year, deadline) of the overdue facts a sweep inserted whose organization holds a
+        grade not ended: few (the rated ones), found by one join."""
+        d = annual_report_overdue
+        query = (select(d.c.uscc, d.c.year, d.c.deadline).where(d.c.sweep_id == sweep_id, exists().where(
+            ratings.c.uscc == d.c.uscc, ratings.c.status == "valid")).order_by(d.c.uscc, d.c.year))
+        return [(row.uscc, row.year, row.deadline) for row in self.session.execute(query)]
+
     def penalty_dates_for(self, usccs: list[str]) -> dict[str, list[date]]:
         found: dict[str, list[date]] = {}
         for chunk in _chunks(usccs):
@@ -209,3 +218,34 @@ class SqlRatingRepository:
             for uscc, on in self.session.execute(query):
                 found.setdefault(uscc, []).append(on)
         return found
+
+
+class SqlInvestigationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def of(self, uscc: str) -> list[Investigation]:
+        query = select(Investigation).where(investigations.c.uscc == uscc).order_by(investigations.c.opened_on,
+                                                                                 investigations.c.id)
+        return list(self.session.scalars(query))
+
+    def of_many(self, usccs: list[str]) -> dict[str, list[Investigation]]:
+        found: dict[str, list[Investigation]] = {}
+        for chunk in _chunks(usccs):
+            for case in self.session.scalars(select(Investigation).where(investigations.c.uscc.in_(chunk))):
+                found.setdefault(case.uscc, []).append(case)
+        return found
+
+    def get(self, uscc: str, investigation_id: int) -> Investigation | None:
+        case = self.session.get(Investigation, investigation_id)
+        return case if case is not None and case.uscc == uscc else None
+
+    def add(self, case: Investigation) -> None:
+        clash = select(investigations.c.id).where(investigations.c.uscc == case.uscc,
+                                                  investigations.c.authority == case.authority,
+                                                  investigations.c.case_number == case.case_number)
+        if self.session.execute(clash).first() is not None:
+            raise Conflict(f"case {case.case_number} of {case.authority} is already recorded for {case.uscc}",
+                           rule="R9.3 one record per case")
+        self.session.add(case)
+        self.session.flush()

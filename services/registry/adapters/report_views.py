@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.registry.adapters.orm import (annual_report_transitions, annual_reports, organizations, rating_changes,
-                                            ratings)
+from services.registry.adapters.orm import (annual_report_transitions, annual_reports, investigations, organizations,
+                                            rating_changes, ratings)
 from services.registry.domain.annual_report import STATES, AnnualReport, ReportPolicy
 from services.registry.domain.rating import STATUSES, Rating
 
@@ -29,7 +29,8 @@ def present_report(report: AnnualReport | dict[str, Any], policy: ReportPolicy, 
             **{k: r[k] for k in ("uscc", "state", "first_submitted_on", "submitted_at", "submitted_by", "reviewed_at",
                                  "reviewed_by", "conclusion", "return_reasons", "submissions", "returns", "content",
                                  "findings")},
-            "state_name": STATES[r["state"]], "transitions": transitions}
+            "state_name": STATES[r["state"]], "transitions": transitions,
+            "locked": policy.max_returns > 0 and r["returns"] - (r.get("returns_unlocked") or 0) > policy.max_returns}
 
 
 def _year(year: int, policy: ReportPolicy, org_type: str, registered_on: date, today: date,
@@ -88,3 +89,9 @@ def present_rating(r: Rating | dict[str, Any], today: date, changes: list[dict[s
                                    "evaluating_body", "awarded_by", "status", "ended_on")},
             "score": f"{row['score']:.2f}", "status_name": STATUSES[row["status"]],
             "valid_today": rating.status == "valid" and rating.valid_on(today), "changes": changes}
+
+
+def investigations_of(session: Session, uscc: str) -> list[Any]:
+    query = select(investigations).where(investigations.c.uscc == uscc).order_by(investigations.c.opened_on,
+                                                                                 investigations.c.id)
+    return list(session.execute(query).all())

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 
-from services.registry.adapters.report_repository import SqlRatingRepository, SqlReportRepository
+from services.registry.adapters.report_repository import (SqlInvestigationRepository, SqlRatingRepository,
+                                                          SqlReportRepository)
 from services.registry.adapters.repository import SqlOrganizationRepository, SqlUserRepository
 from shared.db import SqlUnitOfWork
 
@@ -13,6 +14,7 @@ class RegistryUnitOfWork(SqlUnitOfWork):
         self.users = SqlUserRepository(self.session)
         self.reports = SqlReportRepository(self.session)
         self.ratings = SqlRatingRepository(self.session)
+        self.investigations = SqlInvestigationRepository(self.session)
 
     def __enter__(self) -> "RegistryUnitOfWork":
         super().__enter__()

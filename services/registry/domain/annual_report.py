@@ -20,6 +20,7 @@ STATES = {"draft": "草稿", "submitted": "已报送", "accepted": "已通过", 
 FILED = ("submitted", "accepted", "returned")  # states a submission has reached
 CONCLUSIONS = {"qualified": "合格", "basically_qualified": "基本合格", "unqualified": "不合格"}  # R4.3
 RULE_ONE_REPORT = "R4 one report per organization and year (SHT art. 28; MFQ art. 23; JJH art. 36)"
+RULE_LOCKED = "R4.4 Fujian 2022 [LOCAL]: filing locked after more than N returns (setting SOCREG_ANNUAL_REPORT_MAX_RETURNS)"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class ReportPolicy:
     exempt_months: tuple[tuple[str, int], ...] = (("social_group", 6), ("social_service", 6), ("foundation", 0))
     audit_foundations: bool = True  # R5.1 JJH art. 36
     audit_public_fundraising: bool = True  # R5.1 CSF23 art. 78
+    max_returns: int = 5  # R4.4 Fujian 2022 [LOCAL]: locked after more than 5 returns; 0: never locked
     regulatory: RegulatoryPolicy = field(default_factory=RegulatoryPolicy)
 
     def deadline(self, org_type: str, year: int) -> date:
@@ -152,6 +154,8 @@ class AnnualReport:
     income_total: Decimal | None = None
     net_assets_total: Decimal | None = None
     version: int = 1
+    income_adjusted: Decimal | None = None  # N189 art. 10 上年总收入 of this year (R10.3.2)
+    returns_unlocked: int = 0  # returns the registrar has unlocked (R4.4 lock counts those after)
 
     @classmethod
     def start(cls, uscc: str, year: int, content: dict[str, Any], by: str,
@@ -192,6 +196,25 @@ class AnnualReport:
         self.returns += 1
         return Transition(self.uscc, self.year, "returned", "submitted", "returned", by, at, "; ".join(reasons))
 
+    def locked(self, max_returns: int) -> bool:
+        """R4.4 (Fujian 2022, LOCAL): after more than `max_returns` returns the organization can no
+        longer correct or resubmit the report; the registrar can unlock it."""
+        return max_returns > 0 and self.returns - self.returns_unlocked > max_returns
+
+    def ensure_not_locked(self, max_returns: int) -> None:
+        if self.locked(max_returns):
+            raise RuleViolation(f"the {self.year} report of {self.uscc} was returned {self.returns} times "
+                                f"(more than {max_returns}): filing is locked until the registrar unlocks it",
+                                rule=RULE_LOCKED)
+
+    def unlock(self, by: str, at: datetime, max_returns: int, reason: str) -> Transition:
+        if not self.locked(max_returns):
+            raise RuleViolation(f"the {self.year} report of {self.uscc} is not locked "
+                                f"({self.returns - self.returns_unlocked} return(s) counted, limit {max_returns})",
+                                rule=RULE_LOCKED)
+        self.returns_unlocked = self.returns
+        return Transition(self.uscc, self.year, "unlocked", self.state, self.state, by, at, reason)
+
     def ensure_open(self, action: str) -> None:
         if self.state == "submitted":
             raise RuleViolation(f"the {self.year} report of {self.uscc} was submitted on {self.first_submitted_on} "
@@ -208,8 +231,20 @@ class AnnualReport:
     def _figures(self) -> None:
         """Two figures kept as columns, for the next years' spending rules (R10.3 averages)."""
         finances = self.content.get("finances") or {}
-        self.income_total = _amount((finances.get("income") or {}).get("total"))
+        income = finances.get("income") or {}
+        self.income_total = _amount(income.get("total"))
         self.net_assets_total = _amount((finances.get("net_assets") or {}).get("total"))
+        self.income_adjusted = adjusted_income(self.income_total, income.get("restricted_to_later_years"),
+                                               income.get("released_from_time_restriction"))
+
+
+def adjusted_income(total: Decimal | None, restricted_to_later_years: object,
+                    released_from_time_restriction: object) -> Decimal | None:
+    """N189 art. 10 (R10.3.2): 上年总收入 = the year's actual income − income restricted to later years
+    + net assets released from time restriction in the year (an adjustment not given counts as 0)."""
+    if total is None:
+        return None
+    return total - (_amount(restricted_to_later_years) or 0) + (_amount(released_from_time_restriction) or 0)
 
 
 def is_late(report: AnnualReport, deadline: date) -> bool:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from services.registry.domain.annual_report import FilingOrganization
+from services.registry.domain.investigation import Investigation
 from services.registry.domain.model import Organization
 
 OrgFacts = Organization | FilingOrganization
@@ -22,6 +23,12 @@ STATUSES = {"valid": "有效", "expired": "已到期", "superseded": "已被新�
 RULE_ONE_PER_PERIOD = "L39 art. 28 (valid 5 years) and art. 6: one rating per validity period"
 RULE_EXCLUDED = "L39 art. 7 (不予评估); R9.3"
 RULE_DOWNGRADE = "L39 art. 30 (降级); R9.6"
+RULE_SERIOUS_LIST = "L60 (严重违法失信名单: 降低或者取消评估等级的重要参考); R8.5.1, R9.6"
+RULE_INVESTIGATED = "L39 art. 7(4) (正在被有关政府部门或者司法机关立案调查: 不予评估); R9.3"
+SERIOUS_LIST_EFFECTS = ("downgrade", "cancel", "none")  # R9.6/R8.5.1 [UNCONFIRMED]: a setting
+# serious-list triggers (R8.3 #3, #4, #5, #7; the credit engine's codes) that are penalties: the
+# penalty lowers the grade itself (R9.6), so a downgrade for the listing would count one act twice
+PENALTY_TRIGGERS = frozenset({"suspension", "large_fine", "repeat_penalties", "revoked"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class RatingPolicy:
     min_full_years: int = 2  # R9.2 L39 art. 6
     promotion_after_years: int = 0  # R9.2 晋级评估 [LOCAL]; 0: not allowed
     score_bands: tuple[Decimal, ...] = ()  # R9.8 [LOCAL]: lowest score of 1A..5A; empty: not checked
+    serious_list_effect: str = "downgrade"  # R8.5.1/R9.6 [UNCONFIRMED]: downgrade | cancel | none
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,13 @@ class Rating:
             self.status, self.ended_on = "cancelled", on
         else:
             self.grade = to_grade
+        return change
+
+    def cancel(self, on: date, reason: str, cause: str, at: datetime, legal_basis: str) -> RatingChange:
+        """取消评估等级: no grade is left (R9.6; the grounds are a setting where the rules are UNCONFIRMED)."""
+        assert self.id is not None
+        change = RatingChange(self.id, self.uscc, on, self.grade, None, reason, legal_basis, cause, at)
+        self.status, self.ended_on = "cancelled", on
         return change
 
     def expire(self) -> None:
@@ -179,6 +194,15 @@ def check_not_excluded(org: OrgFacts, award: Award, due_year: int, standing: dic
     if listed:
         raise RuleViolation(f"{org.uscc} is on the {' and '.join(listed)} credit list: 不予评估",
                             rule=f"{RULE_EXCLUDED} (national rule 2021: 活动异常名录 / 严重违法失信名单)")
+
+
+def check_not_investigated(uscc: str, on: date, investigations: list[Investigation]) -> None:
+    """R9.3 (L39 art. 7(4)): not evaluated while a case against the organization is open."""
+    open_cases = [i for i in investigations if i.open_on(on)]
+    if open_cases:
+        case = open_cases[0]
+        raise RuleViolation(f"{uscc} is under investigation by {case.authority} (case {case.case_number}, opened "
+                            f"{case.opened_on}) on {on}: 不予评估", rule=RULE_INVESTIGATED)
 
 
 def _check_report(uscc: str, on: date, year: int, standing: dict[int, ReportStanding]) -> None:

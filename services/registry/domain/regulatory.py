@@ -1,6 +1,8 @@
 """Regulatory findings on a submitted annual report (domain-rules §10.3): the charity spending ratio
 and the management-cost ceiling by type and tier (CSF23 art. 61; N189 arts 8-11), the ¥200,000
-exemption (N189 art. 11), the 3-year-average alternatives (N189 art. 10), and for foundations that
+exemption (N189 art. 11), the 3-year-average alternatives and the adjusted income base (N189 art. 10:
+上年总收入 = actual income − income restricted to later years + net assets released from time
+restriction), and for foundations that
 are not charities the spending quota and staff-and-office ceiling of JJH art. 29 (R10.3.3).
 
 Findings are attached to the report for the registrar; they never block a submission. Each says
@@ -15,6 +17,7 @@ from typing import Any
 
 D = Decimal
 Tier = tuple[Decimal, Decimal, Decimal]  # net assets from (yuan), spending % of net assets ≥, management % ≤
+CHARITY_INCOME = "total income (N189 art. 10: actual − restricted to later years + released from time restriction)"
 PUBLIC_OTHER_RULE = "N189 (public-fundraising 社团/社服; draft value, UNCONFIRMED)"
 
 
@@ -41,6 +44,13 @@ class PriorYear:
     year: int
     income: Decimal | None
     net_assets: Decimal | None
+    adjusted_income: Decimal | None = None  # N189 art. 10 上年总收入; None: no adjustment known
+
+    @property
+    def charity_income(self) -> Decimal | None:
+        """The income base of the charity rules (N189 art. 10): actual income − income restricted to
+        later years + net assets released from time restriction."""
+        return self.adjusted_income if self.adjusted_income is not None else self.income
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,7 @@ def findings(subject: Subject, year: int, finances: dict[str, Any], prior: dict[
     income = _bases(prior, year, "income")
     assets = _bases(prior, year, "net_assets")
     if subject.charity:
-        out = _charity(subject, spending, income, assets, policy)
+        out = _charity(subject, spending, _bases(prior, year, "charity_income"), assets, policy)
         out.append(_management(subject, management, total, _management_cap(subject, assets, policy), policy))
         return out
     if subject.type == "foundation":
@@ -81,14 +91,14 @@ def _charity(s: Subject, spending: Decimal, income: tuple, assets: tuple,
     if s.public_fundraising:
         pct = (policy.public_foundation if s.type == "foundation" else policy.public_other)[0]
         rule = "CSF23 art. 61" if s.type == "foundation" else PUBLIC_OTHER_RULE
-        return [_spending(rule, spending, pct, income, "total income", three_year="N189 art. 10")]
+        return [_spending(rule, spending, pct, income, CHARITY_INCOME, three_year="N189 art. 10")]
     tier = _tier(s, assets[0], policy)
     if tier is None:
         return [_unknown("charity_spending", _tier_rule(s, None), "last year's year-end net assets are not known "
                          "(no report on the previous year on the register, none declared in finances.previous_years)")]
     out = [_spending(_tier_rule(s, tier), spending, tier[1], assets, "year-end net assets", three_year="N189 art. 10")]
     if s.type != "foundation" and tier[0] == 0:
-        out.append(_spending("N189 art. 9(4)", spending, policy.small_other_income_pct, income, "total income",
+        out.append(_spending("N189 art. 9(4)", spending, policy.small_other_income_pct, income, CHARITY_INCOME,
                              three_year="N189 art. 10", check="charity_spending_income"))
     return out
 

@@ -34,6 +34,16 @@ class ReviewAnnualReport:
 
 
 @dataclass(frozen=True)
+class UnlockAnnualReport:
+    """R4.4 (Fujian 2022, LOCAL): the registrar lifts the lock after too many returns."""
+
+    uscc: str
+    year: int
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ImportedReport:
     """A report of the past, brought in whole (a migrated register, the demo): its final state and
     the instants of its transitions."""
@@ -68,3 +78,34 @@ class DowngradeForPenalty:
     penalty_id: str
     kind: str
     effective_on: date
+
+
+@dataclass(frozen=True)
+class DowngradeForSeriousList:
+    """credit.entry.added / credit.entry.escalated onto the serious list (R8.5.1, R9.6)."""
+
+    uscc: str
+    entry_id: str
+    on: date
+    trigger: str
+
+
+@dataclass(frozen=True)
+class RecordInvestigation:
+    """立案调查 by a government department or judicial organ (R9.3, L39 art. 7(4)), as recorded by the registrar."""
+
+    uscc: str
+    opened_on: date
+    authority: str
+    case_number: str
+    legal_basis: str
+    by: str
+
+
+@dataclass(frozen=True)
+class CloseInvestigation:
+    uscc: str
+    investigation_id: int
+    closed_on: date
+    outcome: str
+    by: str

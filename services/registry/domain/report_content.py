@@ -74,6 +74,10 @@ def _finances(part: dict[str, Any] | None, filer: Filer, f: RuleFailures) -> Non
     income = part.get("income")
     if _require_keys(income, "finances.income", (*INCOME_SOURCES, "total"), f, ACCOUNTS):
         _sum(income, INCOME_SOURCES, "finances.income", f)
+        restricted = income.get("restricted_to_later_years")
+        if restricted is not None and Decimal(str(restricted)) > Decimal(str(income["total"])):
+            f.add("finances.income.restricted_to_later_years", "income restricted to later years is part of the "
+                  f"total income ({income['total']}), not more", "N189 art. 10")
     expenses = part.get("expenses")
     if _require_keys(expenses, "finances.expenses", (*EXPENSE_ITEMS, "total"), f, ACCOUNTS):
         _sum(expenses, EXPENSE_ITEMS, "finances.expenses", f)

@@ -1,16 +1,22 @@
 """The registry's event consumers: it keeps each organization's credit status (credit.*) and the
 penalties it has received (inspection.penalty.imposed), for the charity, fundraising and rating
-rules; a penalty also lowers a valid evaluation grade by one (R9.6)."""
+rules. A penalty lowers a valid evaluation grade by one (R9.6, L39 art. 30); an entry on the serious
+list lowers or cancels it as the setting says (R8.5.1, R9.6). The abnormal list itself changes no
+grade: its triggers that are R9.6 grounds (a late report, a warning or fine) act through their own
+facts, so one act is not counted twice. Every effect is keyed by its cause, so a redelivered event
+(or the same entry arriving as added and as escalated) changes nothing."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from services.registry.bootstrap import RegistryContainer
 from services.registry.domain import commands
-from services.registry.domain.report_commands import DowngradeForPenalty
+from services.registry.domain.rating import RatingPolicy
+from services.registry.domain.report_commands import DowngradeForPenalty, DowngradeForSeriousList
 from services.registry.service_layer import handlers, ratings
 from shared.contracts import TOPICS, parse_data
-from shared.events.consumer import ConsumerRunner
+from shared.events.consumer import ConsumerRunner, Handler
 from shared.events.envelope import Envelope
 
 
@@ -27,12 +33,28 @@ def on_penalty_imposed(event: Envelope, uow: Any) -> None:
     ratings.downgrade_for_penalty(DowngradeForPenalty(data.uscc, data.penalty_id, data.kind, data.effective_on), uow)
 
 
-HANDLERS = {
-    "credit.status.changed": on_credit_status_changed,
-    "inspection.penalty.imposed": on_penalty_imposed,
-}
+def on_credit_entry(event: Envelope, uow: Any, *, policy: RatingPolicy) -> None:
+    """credit.entry.added / credit.entry.escalated: onto the serious list (R8.3) -> the grade (R9.6)."""
+    data = parse_data(event.type, event.data)
+    if event.type == "credit.entry.escalated" or data.list == "serious":
+        ratings.downgrade_for_serious_list(DowngradeForSeriousList(data.uscc, data.entry_id, data.on, data.trigger),
+                                           uow, policy)
+
+
+def event_handlers(policy: RatingPolicy) -> dict[str, Handler]:
+    serious = partial(on_credit_entry, policy=policy)
+    return {
+        "credit.status.changed": on_credit_status_changed,
+        "credit.entry.added": serious,
+        "credit.entry.escalated": serious,
+        "inspection.penalty.imposed": on_penalty_imposed,
+    }
+
+
+HANDLERS = event_handlers(RatingPolicy())  # with the default settings (the container's policy is used in runners)
 
 
 def build_consumers(container: RegistryContainer) -> list[ConsumerRunner]:
-    return [ConsumerRunner("registry", container.bus, [TOPICS["credit"], TOPICS["inspection"]], HANDLERS,
-                           container.uow, poll_seconds=container.settings.consumer_poll_seconds)]
+    return [ConsumerRunner("registry", container.bus, [TOPICS["credit"], TOPICS["inspection"]],
+                           event_handlers(container.rating_policy), container.uow,
+                           poll_seconds=container.settings.consumer_poll_seconds)]

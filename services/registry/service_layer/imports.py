@@ -21,7 +21,7 @@ from services.registry.service_layer.reports import announce_review, announce_su
 from shared.clock import CHINA
 from shared.errors import NotFound
 
-Figures = dict[int, tuple[Decimal | None, Decimal | None]]
+Figures = dict[int, tuple[Decimal | None, Decimal | None, Decimal | None]]
 
 
 def import_reports(cmds: list[ImportedReport], uow: UnitOfWork, policy: ReportPolicy) -> int:
@@ -37,7 +37,7 @@ def import_reports(cmds: list[ImportedReport], uow: UnitOfWork, policy: ReportPo
             made.append(report)
             steps += transitions
             if report.state in FILED:
-                prior[cmd.uscc][cmd.year] = (report.income_total, report.net_assets_total)
+                prior[cmd.uscc][cmd.year] = (report.income_total, report.net_assets_total, report.income_adjusted)
         uow.reports.import_many(made, steps)
         for report in made:
             _announce(uow, orgs[report.uscc], report, policy)
@@ -88,6 +88,7 @@ def import_ratings(cmds: list[AwardRating], uow: UnitOfWork, policy: RatingPolic
         orgs = uow.reports.organizations_of(usccs)
         standings, penalties = uow.reports.standings_for(usccs), uow.ratings.penalty_dates_for(usccs)
         histories, today = uow.ratings.histories_for(usccs), uow.clock.today()
+        cases = uow.investigations.of_many(usccs)
         made: list[Rating] = []
         for cmd in sorted(cmds, key=lambda c: (c.awarded_on, c.uscc)):
             org = _known(orgs, cmd.uscc)
@@ -95,6 +96,7 @@ def import_ratings(cmds: list[AwardRating], uow: UnitOfWork, policy: RatingPolic
             history = histories.setdefault(cmd.uscc, [])
             _check(org, award, history, standings.get(cmd.uscc, {}), penalties.get(cmd.uscc, []), today, policy,
                    report_policy)
+            rules.check_not_investigated(org.uscc, award.awarded_on, cases.get(cmd.uscc, []))
             rating = rules.new_rating(org, award, cmd.by, datetime.combine(cmd.awarded_on, time(10), CHINA), policy)
             if rating.expires_on <= today:
                 rating.expire()

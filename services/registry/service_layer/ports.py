@@ -6,9 +6,13 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from services.registry.domain.annual_report import AnnualReport, FilingOrganization, Transition
+from services.registry.domain.investigation import Investigation
 from services.registry.domain.model import ChangeRecord, Clash, KnownPenalty, Organization, User
 from services.registry.domain.rating import Rating, RatingChange, ReportStanding
 from shared.clock import Clock
+
+
+PriorFigures = dict[int, tuple[Decimal | None, Decimal | None, Decimal | None]]  # income, net assets, N189 adjusted
 
 
 class OrganizationRepository(Protocol):
@@ -53,7 +57,7 @@ class ReportRepository(Protocol):
     def standings_for(self, usccs: list[str]) -> dict[str, dict[int, ReportStanding]]: ...
 
     def filing(self, uscc: str, year: int, *, for_update: bool = True
-               ) -> tuple[AnnualReport | None, dict[int, tuple[Decimal | None, Decimal | None]]]: ...
+               ) -> tuple[AnnualReport | None, PriorFigures]: ...
 
     def add(self, report: AnnualReport) -> None: ...
 
@@ -94,6 +98,18 @@ class RatingRepository(Protocol):
 
     def penalty_dates_for(self, usccs: list[str]) -> dict[str, list[date]]: ...
 
+    def rated_in_overdue_sweep(self, sweep_id: str) -> list[tuple[str, int, date]]: ...
+
+
+class InvestigationRepository(Protocol):
+    def of(self, uscc: str) -> list[Investigation]: ...
+
+    def of_many(self, usccs: list[str]) -> dict[str, list[Investigation]]: ...
+
+    def get(self, uscc: str, investigation_id: int) -> Investigation | None: ...
+
+    def add(self, case: Investigation) -> None: ...
+
 
 class UnitOfWork(Protocol):
     source: str
@@ -101,6 +117,7 @@ class UnitOfWork(Protocol):
     users: UserRepository
     reports: ReportRepository
     ratings: RatingRepository
+    investigations: InvestigationRepository
     clock: Clock
 
     def __enter__(self) -> "UnitOfWork": ...

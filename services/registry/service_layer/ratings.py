@@ -8,7 +8,7 @@ from services.registry.domain import rating as rules
 from services.registry.domain.annual_report import AnnualReport, FilingOrganization, ReportPolicy
 from services.registry.domain.model import Organization
 from services.registry.domain.rating import Award, Rating, RatingChange, RatingPolicy
-from services.registry.domain.report_commands import AwardRating, DowngradeForPenalty
+from services.registry.domain.report_commands import AwardRating, DowngradeForPenalty, DowngradeForSeriousList
 from services.registry.service_layer.lookups import organization
 from services.registry.service_layer.ports import UnitOfWork
 
@@ -44,6 +44,7 @@ def check_award(uow: UnitOfWork, org: Organization, award: Award, history: list[
     rules.check_not_excluded(org, award, due, standing,
                              lambda y: report_policy.obliged(org.type, org.registered_on, y),
                              uow.organizations.penalty_dates(org.uscc))
+    rules.check_not_investigated(org.uscc, award.awarded_on, uow.investigations.of(org.uscc))
     return replaced
 
 
@@ -88,6 +89,35 @@ def downgrade_for_penalty(cmd: DowngradeForPenalty, uow: UnitOfWork) -> RatingCh
     return _downgrade(uow, current, reason, f"penalty {cmd.penalty_id}")
 
 
+def downgrade_for_overdue(uow: UnitOfWork, sweep_id: str) -> list[RatingChange]:
+    """R9.6 (L39 art. 30, 上年度未参加年度检查): a report not submitted by its deadline lowers the
+    grade held on the deadline by one. In the overdue sweep's transaction; once per report year."""
+    changes = []
+    for uscc, year, deadline in uow.ratings.rated_in_overdue_sweep(sweep_id):
+        current = _current(uow, uscc, deadline)
+        reason = f"{year} 年度工作报告未在 {deadline} 前报送（未参加年度检查）"
+        change = None if current is None else _downgrade(uow, current, reason, f"annual report {year} overdue")
+        changes += [change] if change else []
+    return changes
+
+
+def downgrade_for_serious_list(cmd: DowngradeForSeriousList, uow: UnitOfWork,
+                               policy: RatingPolicy) -> RatingChange | None:
+    """R8.5.1 and R9.6 (L60): the serious list is an important reference for lowering or cancelling
+    the grade; what it does is a setting ([UNCONFIRMED]: downgrade by one, cancel, or nothing). A
+    listing for a penalty is not downgraded again (the penalty did it). The grade held on the listing
+    day; once per entry, whether it came as added or escalated, or again as a correction."""
+    cancel = policy.serious_list_effect == "cancel"
+    if policy.serious_list_effect == "none" or (not cancel and cmd.trigger in rules.PENALTY_TRIGGERS):
+        return None  # a penalty's listing: the penalty itself lowered the grade (one act, one downgrade)
+    current = _current(uow, cmd.uscc, cmd.on)
+    if current is None:
+        return None
+    reason = f"{cmd.on} 被列入严重违法失信名单（{cmd.trigger}）"
+    return _downgrade(uow, current, reason, f"serious list {cmd.entry_id}", cancel=cancel,
+                      legal_basis=rules.RULE_SERIOUS_LIST)
+
+
 def downgrade_for_conclusion(uow: UnitOfWork, org: Organization | FilingOrganization,
                              report: AnnualReport) -> RatingChange | None:
     """R9.6 (L39 art. 30): 年检不合格, or 基本合格 two years running, lowers the grade by one."""
@@ -106,11 +136,17 @@ def _current(uow: UnitOfWork, uscc: str, since: date) -> Rating | None:
     return held[-1] if held else None
 
 
-def _downgrade(uow: UnitOfWork, rating: Rating, reason: str, cause: str) -> RatingChange | None:
+def _downgrade(uow: UnitOfWork, rating: Rating, reason: str, cause: str, *, cancel: bool = False,
+               legal_basis: str = rules.RULE_DOWNGRADE) -> RatingChange | None:
     assert rating.id is not None
     if uow.ratings.has_change(rating.id, cause):
         return None
-    change = rating.downgrade(uow.clock.today(), reason, cause, uow.clock.now())
+    today, now = uow.clock.today(), uow.clock.now()
+    if cancel:
+        change = rating.cancel(today, reason, cause, now, legal_basis)
+    else:
+        change = rating.downgrade(today, reason, cause, now)
+        change.legal_basis = legal_basis
     uow.ratings.add_change(change)
     uow.publish("registry.rating.downgraded", rating.uscc, {
         "uscc": rating.uscc, "rating_id": rating.id, "awarded_on": rating.awarded_on.isoformat(),

@@ -10,20 +10,24 @@ from typing import Any
 from services.registry.domain import regulatory, report_content
 from services.registry.domain import uscc as uscc_rules
 from services.registry.domain.annual_report import (AnnualReport, Filer, FilingOrganization, ReportPolicy, Transition,
-                                                    check_can_file, is_late)
+                                                    adjusted_income, check_can_file, is_late)
 from services.registry.domain.model import ORG_TYPES
-from services.registry.domain.report_commands import ReviewAnnualReport, SaveAnnualReport, SubmitAnnualReport
+from services.registry.domain.report_commands import (ReviewAnnualReport, SaveAnnualReport, SubmitAnnualReport,
+                                                      UnlockAnnualReport)
 from services.registry.service_layer import ratings
-from services.registry.service_layer.ports import UnitOfWork
+from services.registry.service_layer.ports import PriorFigures, UnitOfWork
 from shared.errors import NotFound, RuleViolation
 
 
-def save_draft(cmd: SaveAnnualReport, uow: UnitOfWork) -> tuple[AnnualReport, FilingOrganization, bool]:
+def save_draft(cmd: SaveAnnualReport, uow: UnitOfWork,
+               policy: ReportPolicy | None = None) -> tuple[AnnualReport, FilingOrganization, bool]:
     """PUT: a draft is saved any number of times (a returned report: corrected). True if created."""
     with uow:
         org = filing_organization(uow, cmd.uscc)
         check_can_file(org, cmd.year, uow.clock.today())
         report, _ = uow.reports.filing(org.uscc, cmd.year)
+        if report is not None:
+            report.ensure_not_locked((policy or ReportPolicy()).max_returns)  # R4.4 [LOCAL]
         report, transitions, new = _edit(uow, report, org, cmd.year, cmd.content, cmd.by)
         _store(uow, report, new, transitions)
         uow.commit()
@@ -63,6 +67,8 @@ def submit_report(cmd: SubmitAnnualReport, uow: UnitOfWork,
         today, now = uow.clock.today(), uow.clock.now()
         check_can_file(org, cmd.year, today)
         report, prior = uow.reports.filing(org.uscc, cmd.year)
+        if report is not None:
+            report.ensure_not_locked(policy.max_returns)  # R4.4 [LOCAL]
         if cmd.content is not None:
             report, transitions, new = _edit(uow, report, org, cmd.year, cmd.content, cmd.by)
         else:
@@ -84,19 +90,21 @@ def _draft(report: AnnualReport | None, uscc: str, year: int) -> AnnualReport:
     return report
 
 
-def findings_for(filer: Filer, report: AnnualReport, register: dict[int, tuple[Decimal | None, Decimal | None]],
+def findings_for(filer: Filer, report: AnnualReport, register: PriorFigures,
                  policy: ReportPolicy) -> list[dict[str, Any]]:
     prior = declared_prior(report.content)
-    for year, (income, assets) in register.items():
-        prior[year] = regulatory.PriorYear(year, income, assets)  # the register's own reports win
+    for year, (income, assets, adjusted) in register.items():
+        prior[year] = regulatory.PriorYear(year, income, assets, adjusted)  # the register's own reports win
     return regulatory.findings(subject(filer, report.year), report.year, report.content["finances"], prior,
                                policy.regulatory)
 
 
 def declared_prior(content: dict[str, Any]) -> dict[int, regulatory.PriorYear]:
     declared = (content.get("finances") or {}).get("previous_years") or []
-    return {int(p["year"]): regulatory.PriorYear(int(p["year"]), _dec(p.get("total_income")),
-                                                 _dec(p.get("year_end_net_assets"))) for p in declared}
+    return {int(p["year"]): regulatory.PriorYear(
+        int(p["year"]), _dec(p.get("total_income")), _dec(p.get("year_end_net_assets")),
+        adjusted_income(_dec(p.get("total_income")), p.get("restricted_to_later_years"),
+                        p.get("released_from_time_restriction"))) for p in declared}
 
 
 def subject(filer: Filer, year: int) -> regulatory.Subject:
@@ -136,6 +144,21 @@ def review_report(cmd: ReviewAnnualReport, uow: UnitOfWork,
     return report, org
 
 
+def unlock_report(cmd: UnlockAnnualReport, uow: UnitOfWork,
+                  policy: ReportPolicy) -> tuple[AnnualReport, FilingOrganization]:
+    """The registrar lifts the R4.4 lock (Fujian 2022, LOCAL): the organization may correct and
+    resubmit again; the lock counts the returns after this one. Kept as a transition with the reason."""
+    with uow:
+        org = filing_organization(uow, cmd.uscc)
+        report, _ = uow.reports.filing(org.uscc, cmd.year)
+        if report is None:
+            raise NotFound(f"{org.uscc} has no {cmd.year} annual report")
+        transition = report.unlock(cmd.by, uow.clock.now(), policy.max_returns, cmd.reason)
+        _store(uow, report, False, [transition])
+        uow.commit()
+    return report, org
+
+
 def announce_review(uow: UnitOfWork, org: FilingOrganization, report: AnnualReport, policy: ReportPolicy,
                     on: date | None = None) -> None:
     assert report.first_submitted_on is not None
@@ -154,7 +177,8 @@ def announce_review(uow: UnitOfWork, org: FilingOrganization, report: AnnualRepo
 
 def sweep_overdue(uow_factory: Callable[[], UnitOfWork], policy: ReportPolicy) -> int:
     """The daily job (R4.5): registry.annual_report.overdue once per organization and year whose
-    report was not submitted by its deadline. One transaction per report year and deadline."""
+    report was not submitted by its deadline, and a rated organization's grade one down (R9.6, L39
+    art. 30: 未参加年度检查). One transaction per report year and deadline."""
     today = uow_factory().clock.today()
     announced = 0
     for year in range(policy.first_year, today.year):
@@ -165,6 +189,7 @@ def sweep_overdue(uow_factory: Callable[[], UnitOfWork], policy: ReportPolicy) -
                 if uow.reports.mark_overdue(year, deadline, obliged, today, sweep_id):
                     # set-based: the facts just inserted become their events (outbox, same transaction)
                     announced += uow.reports.announce_overdue(sweep_id, uow.source, uow.clock.now())
+                    ratings.downgrade_for_overdue(uow, sweep_id)  # R9.6: same transaction
                 uow.commit()
     return announced
 

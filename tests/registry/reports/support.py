@@ -11,7 +11,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from services.registry.adapters.orm import annual_report_overdue, annual_report_transitions, annual_reports, ratings
+from services.registry.adapters.orm import (annual_report_overdue, annual_report_transitions, annual_reports,
+                                            investigations, ratings)
 from services.registry.domain import commands
 from services.registry.entrypoints.demo import registration_command
 from services.registry.service_layer import handlers
@@ -140,11 +141,14 @@ def snapshot(platform: Platform) -> dict[str, Any]:
     """Every table a refused filing, review or award must leave alone (row counts and report states)."""
     with platform.registry.db.read_session() as session:
         counts = {t.name: session.execute(select(func.count()).select_from(t)).scalar_one()
-                  for t in (annual_reports, annual_report_transitions, annual_report_overdue, ratings, outbox_table)}
+                  for t in (annual_reports, annual_report_transitions, annual_report_overdue, ratings, investigations,
+                            outbox_table)}
         states = session.execute(select(annual_reports.c.uscc, annual_reports.c.year, annual_reports.c.state,
                                         annual_reports.c.version, annual_reports.c.content)).all()
         grades = session.execute(select(ratings.c.id, ratings.c.grade, ratings.c.status)).all()
-    return {"counts": counts, "reports": sorted(map(tuple, states), key=str), "ratings": sorted(map(tuple, grades))}
+        cases = session.execute(select(investigations.c.id, investigations.c.closed_on)).all()
+    return {"counts": counts, "reports": sorted(map(tuple, states), key=str), "ratings": sorted(map(tuple, grades)),
+            "investigations": sorted(map(tuple, cases))}
 
 
 def report_path(uscc: str, year: int, suffix: str = "") -> str:

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Path, Response, status
 from services.registry.adapters import report_views
 from services.registry.domain import uscc as uscc_rules
 from services.registry.domain.report_commands import (AwardRating, ReviewAnnualReport, SaveAnnualReport,
-                                                      SubmitAnnualReport)
+                                                      SubmitAnnualReport, UnlockAnnualReport)
 from services.registry.entrypoints.api import report_schemas as schemas
 from services.registry.entrypoints.api.deps import Container, UsccPath
+from services.registry.entrypoints.api.investigation_routes import investigation_router
 from services.registry.service_layer import ratings, reports
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
@@ -53,7 +54,8 @@ async def save_draft(uscc: UsccPath, year: ReportYear, body: schemas.ReportIn, c
     """Save a draft (any number of times; a returned report is corrected this way)."""
     _own_org(who, uscc)
     cmd = SaveAnnualReport(uscc, year, body.content(), who.username)
-    report, org, created = await to_thread.run_sync(reports.save_draft, cmd, c.uow(), limiter=c.write_limiter)
+    report, org, created = await to_thread.run_sync(reports.save_draft, cmd, c.uow(), c.report_policy,
+                                                    limiter=c.write_limiter)
     if created:
         response.status_code = status.HTTP_201_CREATED
     return _present(c, report, org)
@@ -78,6 +80,17 @@ async def review(uscc: UsccPath, year: ReportYear, body: schemas.ReviewIn, c: Co
     who.require("registrar")
     cmd = ReviewAnnualReport(uscc, year, body.decision, who.username, tuple(body.reasons), body.conclusion)
     report, org = await to_thread.run_sync(reports.review_report, cmd, c.uow(), c.report_policy,
+                                           limiter=c.write_limiter)
+    return _present(c, report, org)
+
+
+@report_router.post(REPORTS + "/{year}/unlock", response_model=schemas.ReportOut)
+async def unlock(uscc: UsccPath, year: ReportYear, body: schemas.UnlockIn, c: Container,
+                 who: CurrentPrincipal) -> dict[str, Any]:
+    """The registrar lifts the lock after more than N returns (R4.4, Fujian 2022 [LOCAL]); not locked: 409."""
+    who.require("registrar")
+    cmd = UnlockAnnualReport(uscc, year, who.username, body.reason)
+    report, org = await to_thread.run_sync(reports.unlock_report, cmd, c.uow(), c.report_policy,
                                            limiter=c.write_limiter)
     return _present(c, report, org)
 
@@ -126,3 +139,7 @@ def list_ratings(uscc: UsccPath, c: Container, who: CurrentPrincipal) -> dict[st
     facts = _facts(c, uscc)
     with c.db.read_session() as session:
         return report_views.ratings_of(session, facts.uscc, c.clock.today())
+
+
+# socreg/app.py mounts the registry's routers by name: the investigation paths ride on this one
+report_router.routes.extend(investigation_router.routes)

@@ -50,6 +50,11 @@ class Income(_Body):
     investment: Yuan | None = None  # 投资收益
     other: Yuan | None = None  # 其他收入
     total: Yuan | None = None
+    # N189 art. 10 (上年总收入 of the next year's charity rules): not part of the total's sum
+    restricted_to_later_years: Yuan | None = Field(None, description="of the total, income restricted to later "
+                                                   "years (限定用于以后年度的收入)")
+    released_from_time_restriction: Yuan | None = Field(None, description="net assets released from time "
+                                                        "restriction in the year (解除时间限定的净资产)")
 
 
 class Expenses(_Body):
@@ -72,6 +77,8 @@ class PriorYear(_Body):
     year: Year
     total_income: Yuan | None = None
     year_end_net_assets: SignedYuan | None = None
+    restricted_to_later_years: Yuan | None = None  # N189 art. 10
+    released_from_time_restriction: Yuan | None = None  # N189 art. 10
 
 
 class Finances(_Body):
@@ -150,6 +157,43 @@ class ReviewIn(_Body):
         return self
 
 
+class UnlockIn(_Body):
+    reason: LongText
+
+
+class InvestigationIn(_Body):
+    """立案调查 by a government department or judicial organ (R9.3, L39 art. 7(4))."""
+
+    opened_on: Day
+    authority: ShortText = Field(description="the department or judicial organ that opened the case")
+    case_number: ShortText
+    legal_basis: LongText
+
+
+class InvestigationClosureIn(_Body):
+    closed_on: Day
+    outcome: LongText
+
+
+class InvestigationOut(BaseModel):
+    id: int
+    uscc: str
+    opened_on: date
+    authority: str
+    case_number: str
+    legal_basis: str
+    recorded_by: str
+    closed_on: date | None
+    outcome: str | None
+    closed_by: str | None
+    open_today: bool
+
+
+class InvestigationsOut(BaseModel):
+    uscc: str
+    items: list[InvestigationOut]
+
+
 class Transition(BaseModel):
     action: str
     from_state: str | None
@@ -177,6 +221,7 @@ class ReportOut(BaseModel):
     return_reasons: list[str] = []
     submissions: int = 0
     returns: int = 0
+    locked: bool = Field(False, description="R4.4 [LOCAL]: returned more than the limit; the registrar unlocks")
     content: dict[str, Any] | None = None
     findings: list[dict[str, Any]] = []
     transitions: list[Transition] | None = None
