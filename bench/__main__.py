@@ -1,16 +1,19 @@
-"""`python -m bench [registrations|memory ...]`: run the benchmarks (all by default), print each one's
+"""`python -m bench [registrations|memory|portal_pages|credit_sweep ...]`: run the benchmarks (all by default), print each one's
 table and a summary, and write bench/results/<name>.json."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import json
 import sys
 import time
 from typing import Any
 
-from bench import memory, registrations
-from bench.common import table
+from bench import credit_sweep, memory, portal_pages, registrations
+from bench.common import RESULTS, table
 
-BENCHMARKS = ("registrations", "memory")
+BENCHMARKS = ("registrations", "memory", "portal_pages", "credit_sweep")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
                                          generator=args.generator,
                                          backends=tuple(args.backend or registrations.BACKENDS))
             outcomes[name] = registrations.run(opts)
+        elif name == "portal_pages":
+            outcomes[name] = portal_pages.run(log=lambda m: print(m, file=sys.stderr, flush=True))
+        elif name == "credit_sweep":
+            outcomes[name] = _credit_sweep()
         else:
             outcomes[name] = memory.run()
         print(f"\n{outcomes[name]['text']}\n", flush=True)
@@ -66,7 +73,27 @@ def _summary(outcomes: dict[str, dict[str, Any]]) -> list[list[str]]:
                          f"target < {mem['target_mib']} MiB {'ok' if demo['rss_mib'] < mem['target_mib'] else 'OVER'}"])
         else:
             rows.append(["memory, socreg up --demo", "-", "-", str(demo.get("error", "no result"))[:60]])
+    for page, m in outcomes.get("portal_pages", {}).get("measured", {}).items():
+        rows.append([f"public {page} page (HTML), p50 / p99",
+                     f"{m['page']['p50_ms']:.1f} / {m['page']['p99_ms']:.1f} ms",
+                     f"JSON {m['json']['p50_ms']:.1f} / {m['json']['p99_ms']:.1f} ms",
+                     f"ratio {m['ratio_p50']:.2f}; target < {portal_pages.TARGET_MS:.0f} ms "
+                     f"{'ok' if m['page_under_target'] else 'OVER'}"])
+    sweep = outcomes.get("credit_sweep", {}).get("daily")
+    if sweep:
+        seconds, target = sweep["seconds"], credit_sweep.TARGET_SECONDS
+        rows.append([f"credit daily sweep, {outcomes['credit_sweep']['size']:,} orgs", f"{seconds:.2f} s",
+                     f"ceiling {sweep['ceiling_s']:.3f} s", f"target < {target:.0f} s {'ok' if seconds < target else 'OVER'}"])
     return rows
+
+
+def _credit_sweep() -> dict[str, Any]:
+    """bench.credit_sweep prints its table and writes its JSON; both are gathered here."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        credit_sweep.main([])
+    data = json.loads((RESULTS / "credit_sweep.json").read_text())
+    return {**data, "text": out.getvalue().rstrip()}
 
 
 if __name__ == "__main__":

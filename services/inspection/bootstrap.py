@@ -8,6 +8,7 @@ from pathlib import Path
 
 from services.inspection.adapters import orm
 from services.inspection.adapters.unit_of_work import InspectionUnitOfWork
+from services.inspection.domain.credit_policy import CreditPolicy
 from services.inspection.domain.rules import Policy
 from shared.clock import Clock, SystemClock
 from shared.db import Database
@@ -30,6 +31,7 @@ class InspectionContainer:
     bus: Bus
     relay: OutboxRelay
     policy: Policy
+    credit_policy: CreditPolicy = field(default_factory=CreditPolicy)
     consumers: list[ConsumerRunner] = field(default_factory=list)
     workers: Workers = field(default_factory=lambda: Workers(SERVICE))
 
@@ -70,6 +72,21 @@ def policy_from(settings: Settings) -> Policy:
                   notice_prefix=settings.inspection_notice_prefix)
 
 
+def credit_policy_from(settings: Settings, holidays: frozenset[date]) -> CreditPolicy:
+    """The credit engine's settings (domain-rules.md §8: the DRAFT-ONLY and UNCONFIRMED values)."""
+    try:
+        start = date.fromisoformat(settings.credit_engine_start)
+    except ValueError as exc:
+        raise ValueError(f"SOCREG_CREDIT_ENGINE_START: {exc} (use YYYY-MM-DD)") from exc
+    return CreditPolicy(auto_removal_months=settings.credit_auto_removal_months,
+                        removal_working_days=settings.credit_removal_working_days,
+                        serious_decision_working_days=settings.credit_serious_decision_working_days,
+                        objection_working_days=settings.credit_objection_working_days,
+                        red_min_grade=settings.credit_red_min_grade, red_clean_years=settings.credit_red_clean_years,
+                        red_report_years=settings.credit_red_report_years,
+                        report_first_year=settings.annual_report_first_year, engine_start=start, holidays=holidays)
+
+
 def _decimal(value: float) -> Decimal:
     return Decimal(format(value, "g"))  # 4.0 -> 4, 100.0 -> 100, 3.5 -> 3.5
 
@@ -87,4 +104,5 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, bus: Bus | None
     db = Database.connect(settings.database_url(SERVICE), settings.sqlite_busy_timeout_ms)
     bus = bus or build_bus(settings)
     relay = OutboxRelay(db, bus, batch_size=settings.relay_batch_size, poll_seconds=settings.relay_poll_seconds)
-    return InspectionContainer(settings, clock or SystemClock(), db, bus, relay, policy)
+    return InspectionContainer(settings, clock or SystemClock(), db, bus, relay, policy,
+                               credit_policy_from(settings, policy.holidays))

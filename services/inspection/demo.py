@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 from services.inspection.adapters import views
 from services.inspection.bootstrap import InspectionContainer
@@ -47,13 +48,39 @@ PROBLEMS = {"annual_report": "年度工作报告未按时报送（演示）", "i
             "internal_governance": "未按章程按期召开理事会（演示）", "financial_status": "财务账目不清、票据不全（演示）",
             "business_activities": "开展活动超出章程规定的业务范围（演示）"}
 PENALTY_SHARE = 0.015  # of a year's tasks, at least one
+# inspections that find the organization cannot be reached at its domicile (R8.2 #6, two unsigned letters),
+# and the 2020 penalties that are a suspension (R8.3 #3): with the overdue rectifications they give the
+# plan's 2020 baseline on the credit lists (27 abnormal, 1 serious) when the credit engine runs over them
+UNCONTACTABLE = {2020: 17, 2021: 12, 2022: 10, 2023: 8, 2024: 8, 2025: 6}
+SUSPENSIONS = {2020: 1}
 RECTIFICATION_SHARE = 0.17
 Action = tuple[date, int, Callable[[FixedClock], object]]
+
+
+class _DemoSecrets:
+    """Reproducible ids and draw seeds (演示): the same history - the same organizations drawn, listed and
+    penalized - on every load. Production draws keep their secret random seed (domain.draw)."""
+
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(f"{seed}-ids")
+
+    def token_hex(self, nbytes: int) -> str:
+        return self._rng.randbytes(nbytes).hex()
 
 
 def load_demo(container: InspectionContainer, organizations: Iterable[Mapping[str, Any]], *, seed: int = 2020,
               years: Iterable[int] = YEARS) -> dict[str, int]:
     """Load the history; returns counts. Meant for an empty inspection database (the demo)."""
+    from services.inspection.domain import draw as draw_rules
+    from services.inspection.domain import model
+
+    ids = _DemoSecrets(seed)
+    with mock.patch.object(model, "secrets", ids), mock.patch.object(draw_rules, "secrets", ids):
+        return _load(container, organizations, seed, years)
+
+
+def _load(container: InspectionContainer, organizations: Iterable[Mapping[str, Any]], seed: int,
+          years: Iterable[int]) -> dict[str, int]:
     rng, rows = random.Random(seed), list(organizations)
     counts = {"organizations": _fill_directory(container, rows), "inspectors": 0, "plans": 0, "draws": 0,
               "tasks": 0, "rectifications": 0, "overdue": 0, "penalties": 0}
@@ -119,15 +146,21 @@ def _year(container: InspectionContainer, year: int, rng: random.Random, counts:
         counts["tasks"] += len(task_ids)
         drawn += [(task_id, draw_on) for task_id in task_ids]
     penalized = {t for t, _ in rng.sample(drawn, max(1, round(len(drawn) * PENALTY_SHARE)))} if drawn else set()
+    own = random.Random(f"credit-{year}")  # a sequence of its own: the rest of the history is unchanged
+    plain = [t for t, _ in drawn if t not in penalized]
+    lost = set(own.sample(plain, min(len(plain), UNCONTACTABLE.get(year, 0))))
+    position = {t: n for n, (t, _) in enumerate(drawn)}  # task ids are random: draw order is the stable one
+    suspended = set(own.sample(sorted(penalized, key=position.__getitem__), min(len(penalized), SUSPENSIONS.get(year, 0))))
     for task_id, draw_on in drawn:
-        actions += _task_actions(container, task_id, draw_on, task_id in penalized, rng, counts)
+        actions += _task_actions(container, task_id, draw_on, task_id in penalized, rng, counts,
+                                 lost=task_id in lost, suspend=task_id in suspended)
     weekly = [date(year, 5, 4) + timedelta(weeks=w) for w in range(40)]  # Mondays, May to next February
     actions += [(d, 9, lambda clock: _sweep(container, clock, counts)) for d in weekly]
     return actions
 
 
 def _task_actions(container: InspectionContainer, task_id: str, drawn: date, penalized: bool, rng: random.Random,
-                  counts: dict[str, int]) -> list[Action]:
+                  counts: dict[str, int], *, lost: bool = False, suspend: bool = False) -> list[Action]:
     noticed = drawn + timedelta(days=rng.randint(3, 20))
     inspected = noticed + timedelta(days=rng.randint(10, 90))
     outcome = "penalty" if penalized else "rectification" if rng.random() < RECTIFICATION_SHARE else "compliant"
@@ -136,21 +169,27 @@ def _task_actions(container: InspectionContainer, task_id: str, drawn: date, pen
     notice = commands.SendNotice(task_id, "both", "章程、年度工作报告、财务会计报告、会议纪要（演示）", "demo")
     actions: list[Action] = [(noticed, 1, lambda clock: tasks.send_notice(notice, container.uow(clock)))]
     deadline = inspected + timedelta(days=30)
-    result = _result(task_id, outcome, findings, deadline, inspected, rng)
+    result = _result(task_id, outcome, findings, deadline, inspected, rng, suspend)
+    if lost:  # two special letters, 35 days apart, both unsigned (R8.2.1)
+        letters = commands.Uncontactable(inspected - timedelta(days=50), inspected - timedelta(days=15))
+        result = commands.RecordResult(result.task_id, result.outcome, result.findings, result.by,
+                                       result.rectification, result.penalty, letters)
     actions.append((inspected, 2, lambda clock: _record_result(container, clock, result, deadline, rng, counts)))
     return actions
 
 
 def _result(task_id: str, outcome: str, findings: tuple[Finding, ...], deadline: date, inspected: date,
-            rng: random.Random) -> commands.RecordResult:
+            rng: random.Random, suspend: bool = False) -> commands.RecordResult:
     rect = commands.RectificationOrder(deadline) if outcome != "compliant" else None
     penalty = None
     if outcome == "penalty":
         kind = rng.choices(["warning", "fine", "suspension"], weights=[80, 17, 3])[0]
-        penalty = commands.ImposePenalty(
-            "", kind, "", inspected, "抽查发现的违法行为（演示）", "demo", None,
-            Decimal(rng.choice([2000, 5000, 10000, 30000])) if kind == "fine" else None,
-            rng.choice([30, 60, 90]) if kind == "suspension" else None, task_id)
+        amount = Decimal(rng.choice([2000, 5000, 10000, 30000])) if kind == "fine" else None
+        period = rng.choice([30, 60, 90]) if kind == "suspension" else None
+        if suspend:  # drawn after the random sequence above, which stays as it was
+            kind, amount, period = "suspension", None, 60
+        penalty = commands.ImposePenalty("", kind, "", inspected, "抽查发现的违法行为（演示）", "demo", None, amount,
+                                         period, task_id)
     return commands.RecordResult(task_id, outcome, findings, "demo", rect, penalty)
 
 
@@ -164,7 +203,8 @@ def _record_result(container: InspectionContainer, clock: FixedClock, result: co
     if result.penalty is not None:  # the penalty names its organization and its legal basis
         basis = default_legal_basis(org.type)
         result = commands.RecordResult(result.task_id, result.outcome, result.findings, result.by,
-                                       result.rectification, _penalty_for(result.penalty, org.uscc, basis))
+                                       result.rectification, _penalty_for(result.penalty, org.uscc, basis),
+                                       result.uncontactable)
         counts["penalties"] += 1
     done = tasks.record_result(result, container.uow(clock), container.policy)
     if done.rectification_id is None:

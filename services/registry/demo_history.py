@@ -1,4 +1,5 @@
-"""The demo register's history (issue 3): annual reports 2020-2025 and evaluation ratings 2011-2025.
+"""The demo register's history (issue 3): annual reports 2020-2025, the last two annual inspections
+(年检) before 年检改年报 (2018 and 2019) and evaluation ratings 2011-2025.
 
 Synthetic and deterministic (a seed). Reports: most organizations file on time and are accepted;
 a realistic share files late, is returned (and mostly corrects and resubmits), or files nothing -
@@ -7,6 +8,17 @@ reports are partly still under review. Ratings: the share of city-level organiza
 valid 3A+ grade at the end of each year follows TARGET_3A (about 19% at the end of 2020, rising to
 25% by 2025: the city plan's baseline and goal); grades last 5 years, organizations re-apply after
 expiry, and each award passes the registry's own rules (eligibility, exclusions).
+
+The 2018 and 2019 年检 (R4.3/R4.4: before the online annual report every organization's inspection
+ended in a conclusion, 合格 / 基本合格 / 不合格) come from a random sequence of their own, after the
+rest, so the 2020-2025 reports and the ratings are what they were: on paper, with a deadline widely
+missed (about a quarter filed after 31 May / 31 March, about one in ten not at all), and conclusions
+about 2/3 合格. An organization rated in 2019 or 2020 passed the R9.3 exclusions on its last 年检
+(filed by the award day, 合格). They are imported like the later reports (the registry's bulk import,
+which announces registry.annual_report.accepted with the conclusion); with the credit engine's red-list
+rule (R8.5.3: a valid 3A+ grade, a clean record, and a good filing record for the last 2 years due)
+they give the plan's 2020 baseline of 166 organizations on the 红名单 (tests/inspection/credit/
+test_demo_baseline.py).
 """
 from __future__ import annotations
 
@@ -28,6 +40,13 @@ TARGET_3A = {2011: 0.03, 2012: 0.06, 2013: 0.085, 2014: 0.11, 2015: 0.13, 2016: 
              2019: 0.18, 2020: 0.19, 2021: 0.202, 2022: 0.214, 2023: 0.226, 2024: 0.238, 2025: 0.25}
 DISTRICT_SHARE = 0.4  # district-level organizations are rated less often
 MISSING = {2020: 0.08, 2021: 0.07, 2022: 0.065, 2023: 0.06, 2024: 0.055, 2025: 0.05}
+# the 年检 before 年检改年报 (R4.4): share not filed, share of filings after the deadline, and the
+# conclusions (R4.3) - careless organizations miss and are late more often
+INSPECTION_YEARS = (2018, 2019)
+INSPECTION_MISSING = {2018: 0.11, 2019: 0.09}
+INSPECTION_LATE = {2018: 0.27, 2019: 0.24}
+INSPECTION_QUALIFIED = 0.635  # 合格; then 基本合格 up to INSPECTION_BASIC, the rest 不合格
+INSPECTION_BASIC = 0.93
 REVIEWER = "demo-registrar"
 
 
@@ -51,7 +70,62 @@ def generate(orgs: list[DemoOrg], policy: ReportPolicy, today: date, seed: int =
     reports = [r for o in orgs for r in _reports_of(rng, o, policy, today, o.uscc in careless)]
     filed = {(r.uscc, r.year): r for r in reports}
     awards = _ratings(rng, orgs, filed, policy, today)
-    return reports, awards
+    inspections = _inspections(random.Random(f"{seed}-annual-inspection"), orgs, careless, awards, policy, today)
+    return reports + inspections, awards
+
+
+# --- annual inspections before 年检改年报 (2018, 2019) ---------------------------------------------------------------
+
+
+def _inspections(rng: random.Random, orgs: list[DemoOrg], careless: set[str], awards: list[AwardRating],
+                 policy: ReportPolicy, today: date) -> list[ImportedReport]:
+    """The last two 年检 before the online report (R4.3, R4.4); each organization that owed one (R4.1,
+    R4.2) filed it on time, late or not at all, and the registrar concluded 合格, 基本合格 or 不合格.
+    An award decided after the deadline of one of them required it filed by then and 合格 (R9.3)."""
+    types, rated_after = {o.uscc: o.type for o in orgs}, {}  # type: ignore[var-annotated]
+    for a in awards:
+        previous = a.awarded_on.year - 1
+        due = previous if policy.deadline(types[a.uscc], previous) < a.awarded_on else previous - 1
+        if due in INSPECTION_YEARS:
+            key = (a.uscc, due)
+            rated_after[key] = min(a.awarded_on, rated_after.get(key, a.awarded_on))
+    out = []
+    for org in orgs:
+        for year in INSPECTION_YEARS:
+            deadline = policy.deadline(org.type, year)
+            if org.registered_on > policy.registered_by(org.type, year) or deadline >= today:
+                continue
+            report = _inspection(rng, org, year, deadline, org.uscc in careless, rated_after.get((org.uscc, year)))
+            if report is not None:
+                out.append(report)
+    return out
+
+
+def _inspection(rng: random.Random, org: DemoOrg, year: int, deadline: date, careless: bool,
+                rated_on: date | None) -> ImportedReport | None:
+    missing, late, conclusion = rng.random(), rng.random(), rng.random()
+    if rated_on is None and missing < INSPECTION_MISSING[year] * (2.4 if careless else 0.7):
+        return None
+    opened = date(year + 1, 1, 10)
+    is_late = late < INSPECTION_LATE[year] * (1.6 if careless else 0.85)
+    if is_late:
+        day = deadline + timedelta(days=1 + _below(rng, 75))
+    else:
+        day = opened + timedelta(days=_below(rng, (deadline - opened).days + 1))
+    if rated_on is not None:  # R9.3: filed by the award day and 合格
+        if day >= rated_on:
+            day = min(deadline, rated_on - timedelta(days=1))
+        verdict = "qualified"
+    else:
+        verdict = ("qualified" if conclusion < INSPECTION_QUALIFIED else
+                   "basically_qualified" if conclusion < INSPECTION_BASIC else "unqualified")
+    submitted = _at(day, rng)
+    reviewed = submitted + timedelta(days=3 + _below(rng, 20))
+    if rated_on is not None and reviewed.date() >= rated_on:
+        reviewed = submitted + timedelta(hours=2)
+    return ImportedReport(org.uscc, year, _content(rng, org, year), _user(org),
+                          submitted - timedelta(days=1 + _below(rng, 10)), submitted_at=submitted,
+                          accepted_at=reviewed, conclusion=verdict, reviewer=REVIEWER)
 
 
 # --- annual reports -----------------------------------------------------------------------------------------------

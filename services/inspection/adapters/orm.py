@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, Dialect, ForeignKey, Integer, MetaData,
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, Dialect, ForeignKey, Index, Integer, MetaData,
                         Numeric, String, Table, Text, TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import registry
 
@@ -200,6 +200,90 @@ penalties = Table(
     Column("period_days", Integer),
     Column("suspension_ends_on", Date),
     Column("task_id", String(24)),
+)
+
+# ---- credit lists (issue 5). Facts and the audit log are append-only; an entry row is written when the
+# organization is listed and completed (removed_on ...) or voided (an upheld objection, a correction)
+# later - never deleted. Entries are derived (domain.credit), so they are plain rows, not mapped classes.
+credit_facts = Table(
+    "credit_facts", metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("key", String(120), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("source_event_id", String(64)),
+    Column("by", String(100)),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("source_event_id", "kind", "key", name="uq_credit_facts_source"),
+)
+
+credit_entries = Table(
+    "credit_entries", metadata,
+    Column("id", String(24), primary_key=True),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("list", String(10), nullable=False),
+    Column("trigger", String(40), nullable=False),
+    Column("trigger_key", String(120), nullable=False),
+    Column("legal_basis", Text, nullable=False),
+    Column("reason", Text),
+    Column("source_event_id", String(64)),
+    Column("included_on", Date, nullable=False),
+    Column("decided_by", String(100), nullable=False),
+    Column("duty", String(20), nullable=False),
+    Column("duty_done_on", Date),
+    Column("removed_on", Date),
+    Column("removal_reason", Text),
+    Column("removal_basis", Text),
+    Column("removed_by", String(100)),
+    Column("underlying", JSON, nullable=False),
+    Column("policy_version", String(40), nullable=False),
+    Column("voided_on", Date),
+    Column("void_reason", Text),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Index("ix_credit_entries_list_included", "list", "included_on"),
+)
+
+credit_log = Table(
+    "credit_log", metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("entry_id", String(24), nullable=False, index=True),
+    Column("uscc", String(18), nullable=False),
+    Column("action", String(20), nullable=False),  # added | escalated | removed | voided | corrected | restored
+    Column("on", Date, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+)
+
+credit_status = Table(
+    "credit_status", metadata,
+    Column("uscc", String(18), primary_key=True),
+    Column("lists", String(40), nullable=False),
+    Column("changed_on", Date),
+    Column("next_due", Date, index=True),
+    Column("serious_eligible_on", Date),
+    Column("timeline", JSON, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+credit_applications = Table(
+    "credit_applications", metadata,
+    Column("id", String(24), primary_key=True),
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("kind", String(12), nullable=False),  # removal (信用修复) | objection (异议)
+    Column("list", String(10), nullable=False),
+    Column("entry_ids", JSON, nullable=False),
+    Column("state", String(12), nullable=False, index=True),  # submitted -> approved | rejected
+    Column("statement", Text, nullable=False),
+    Column("submitted_on", Date, nullable=False),
+    Column("submitted_by", String(100), nullable=False),
+    Column("decide_by", Date, nullable=False),
+    Column("decided_on", Date),
+    Column("decided_by", String(100)),
+    Column("decision_reason", Text),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 number_sequences = Table(

@@ -1,6 +1,7 @@
 """The inspection unit of work: the shared SQL unit of work plus this service's repositories."""
 from __future__ import annotations
 
+from services.inspection.adapters.credit_repository import SqlCreditRepository
 from services.inspection.adapters.repository import (SqlDirectoryRepository, SqlDrawRepository,
                                                      SqlInspectorRepository, SqlPenaltyRepository, SqlPlanRepository,
                                                      SqlRectificationRepository, SqlTaskRepository)
@@ -16,6 +17,7 @@ class InspectionUnitOfWork(SqlUnitOfWork):
         self.tasks = SqlTaskRepository(self.session)
         self.rectifications = SqlRectificationRepository(self.session)
         self.penalties = SqlPenaltyRepository(self.session)
+        self.credit = SqlCreditRepository(self.session)
 
     def __enter__(self) -> "InspectionUnitOfWork":
         super().__enter__()

@@ -7,6 +7,7 @@ from typing import Any
 
 from services.inspection.bootstrap import InspectionContainer
 from services.inspection.domain import commands
+from services.inspection.entrypoints.credit_consumers import credit_handlers
 from services.inspection.service_layer.handlers import directory
 from shared.contracts import TOPICS, parse_data
 from shared.events.consumer import ConsumerRunner
@@ -91,8 +92,20 @@ HANDLERS = {
 }
 
 
+def _both(first: Any, second: Any) -> Any:
+    def handle(event: Envelope, uow: Any) -> None:
+        first(event, uow)
+        second(event, uow)
+
+    return handle
+
+
 def build_consumers(container: InspectionContainer) -> list[ConsumerRunner]:
+    """One consumer: the directory and the credit-list engine (issue 5), each event in one transaction."""
     topics = [TOPICS["registry.organization"], TOPICS["registry.annual_report"], TOPICS["registry.rating"],
-              TOPICS["credit"]]
-    return [ConsumerRunner(CONSUMER, container.bus, topics, HANDLERS, container.uow,
+              TOPICS["credit"], TOPICS["inspection"]]
+    handlers = dict(HANDLERS)
+    for type_, handle in credit_handlers(container).items():
+        handlers[type_] = _both(handlers[type_], handle) if type_ in handlers else handle
+    return [ConsumerRunner(CONSUMER, container.bus, topics, handlers, container.uow,
                            poll_seconds=container.settings.consumer_poll_seconds)]

@@ -8,7 +8,7 @@ import socket
 from collections.abc import Callable
 
 from services.inspection.bootstrap import SERVICE, InspectionContainer
-from services.inspection.service_layer.handlers import draws, rectifications, tasks
+from services.inspection.service_layer.handlers import credit, draws, rectifications, tasks
 from shared.scheduler import Scheduler
 
 
@@ -27,10 +27,16 @@ def due_publications(container: InspectionContainer) -> Callable[[], int]:
     return lambda: tasks.publish_due_results(container.uow)
 
 
+def credit_sweep(container: InspectionContainer) -> Callable[[], int]:
+    """Credit lists: every escalation, automatic removal and red-list change due by today, each on its date."""
+    return lambda: credit.sweep(container.uow, container.credit_policy)
+
+
 JOBS = {
     "overdue_rectifications": (overdue_rectifications, 0),
     "due_draws": (due_draws, 5),
     "due_publications": (due_publications, 10),
+    "credit_sweep": (credit_sweep, None),  # minute: settings.credit_daily_job_minute
 }
 
 
@@ -40,5 +46,6 @@ def build_scheduler(container: InspectionContainer, owner: str | None = None) ->
     scheduler = Scheduler(SERVICE, container.db, owner=owner)
     hour = container.settings.inspection_daily_job_hour
     for name, (command, minute) in JOBS.items():
+        minute = container.settings.credit_daily_job_minute if minute is None else minute
         scheduler.daily(name, command(container), hour=hour, minute=minute)
     return scheduler

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
+from services.inspection.domain.credit import Fact
 from services.inspection.domain.model import (Conflict, DirectoryEntry, Draw, Inspector, Penalty, Plan,
                                               Rectification, Task)
 from shared.clock import Clock
@@ -86,6 +87,40 @@ class PenaltyRepository(Protocol):
     def add(self, penalty: Penalty) -> None: ...
 
 
+class CreditRepository(Protocol):
+    """Facts (append-only), entries as rows (dicts keyed by column), status rows and applications."""
+
+    def add_fact(self, uscc: str, fact: Fact, at: datetime) -> bool: ...
+
+    def has_fact(self, uscc: str, kind: str, key: str | None = None) -> bool: ...
+
+    def facts_of(self, usccs: Sequence[str]) -> dict[str, list[Fact]]: ...
+
+    def entries_of(self, usccs: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]: ...
+
+    def entry(self, entry_id: str) -> dict[str, Any] | None: ...
+
+    def insert_entries(self, rows: list[dict[str, Any]]) -> None: ...
+
+    def update_entry(self, entry_id: str, values: dict[str, Any]) -> None: ...
+
+    def log(self, rows: list[dict[str, Any]]) -> None: ...
+
+    def lock_statuses(self, usccs: Sequence[str], at: datetime) -> dict[str, dict[str, Any]]: ...
+
+    def save_status(self, uscc: str, values: dict[str, Any]) -> None: ...
+
+    def due(self, on: date, limit: int) -> list[str]: ...
+
+    def add_application(self, row: dict[str, Any]) -> None: ...
+
+    def application(self, application_id: str, *, lock: bool = False) -> dict[str, Any] | None: ...
+
+    def pending_application(self, uscc: str, kind: str, list_name: str) -> str | None: ...
+
+    def update_application(self, application_id: str, values: dict[str, Any]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     directory: DirectoryRepository
     inspectors: InspectorRepository
@@ -94,6 +129,7 @@ class UnitOfWork(Protocol):
     tasks: TaskRepository
     rectifications: RectificationRepository
     penalties: PenaltyRepository
+    credit: CreditRepository
     clock: Clock
 
     def __enter__(self) -> "UnitOfWork": ...

@@ -1,0 +1,150 @@
+"""The credit lists (api.md): the lists as of any date (inspectors and registrars), manual inclusion and
+removal (inspectors), an organization's public credit record with its projected timeline (anyone),
+removal applications (信用修复) and objections (异议) by the organization, decided by an inspector or
+a registrar through one decision path (`kind` tells them apart), and the policy table (anyone)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from services.inspection.adapters import credit_views as views
+from services.inspection.domain.credit_commands import ApplyForRemoval, Decide, IncludeManually, Object, RemoveEntry
+from services.inspection.entrypoints.api import credit_schemas as schemas
+from services.inspection.entrypoints.api.deps import Container, IdPath, Page, Size, UsccQuery
+from services.inspection.service_layer.handlers import credit_actions as actions
+from shared.auth import Principal
+from shared.errors import Forbidden, NotFound
+from shared.web import CurrentPrincipal
+
+router = APIRouter(tags=["credit lists"])
+ListName = Annotated[Literal["abnormal", "serious", "red"], Path(description="abnormal | serious | red")]
+UsccPath = Annotated[str, Path(min_length=18, max_length=18, pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")]
+AsOf = Annotated[date | None, Query(ge=date(1990, 1, 1), le=date(2199, 12, 31),
+                                    description="YYYY-MM-DD: the list as it stood that day (default today)")]
+_STAFF = ("inspector", "registrar")
+
+
+def _entry(c: Container, entry_id: str) -> dict[str, Any]:
+    with c.db.read_session() as session:
+        found = views.entry(session, entry_id)
+    if found is None:
+        raise NotFound(f"no entry {entry_id}")
+    return found
+
+
+def _own(who: Principal, uscc: str) -> None:
+    who.require("org")
+    if who.role == "org" and who.uscc != uscc:
+        raise Forbidden("an org account acts only for its own organization")
+
+
+@router.get("/inspection/credit-lists/{list}")
+def get_list(list: ListName, c: Container, who: CurrentPrincipal, as_of: AsOf = None, page: Page = 1,
+             size: Size = 50, uscc: UsccQuery = None) -> dict[str, Any]:
+    """The entries on a list on `as_of`: organization, trigger, legal basis, source event, dates, who decided."""
+    who.require(*_STAFF)
+    with c.db.read_session() as session:
+        return views.list_page(session, list, as_of or c.clock.today(), page, size, uscc)
+
+
+@router.get("/inspection/credit/counts")
+def get_counts(c: Container, who: CurrentPrincipal, as_of: AsOf = None) -> dict[str, Any]:
+    """How many organizations each list held on `as_of`."""
+    who.require(*_STAFF)
+    day = as_of or c.clock.today()
+    with c.db.read_session() as session:
+        return {"as_of": day, "organizations": views.counts(session, day)}
+
+
+@router.post("/inspection/credit-lists/{list}/entries", status_code=status.HTTP_201_CREATED)
+def include(list: ListName, body: schemas.InclusionIn, c: Container, who: CurrentPrincipal,
+            response: Response) -> dict[str, Any]:
+    """Manual inclusion (R8.2, R8.3) with its legal basis and reason; audited."""
+    who.require("inspector")
+    cmd = IncludeManually(list, body.uscc, body.trigger, body.legal_basis, body.reason, who.username, body.included_on)
+    entry = actions.include(cmd, c.uow(), c.credit_policy)
+    response.headers["Location"] = f"/inspection/credit/entries/{entry.id}"
+    return _entry(c, entry.id)
+
+
+@router.post("/inspection/credit-lists/{list}/entries/{entry_id}/removal")
+def remove(list: ListName, entry_id: IdPath, body: schemas.RemovalIn, c: Container,
+           who: CurrentPrincipal) -> dict[str, Any]:
+    """Removal with reason and legal basis (credit repair), under R8.4.2/R8.4.3 (409 names the rule)."""
+    who.require("inspector")
+    actions.remove(RemoveEntry(list, entry_id, body.reason, body.legal_basis, who.username), c.uow(), c.credit_policy)
+    return _entry(c, entry_id)
+
+
+@router.get("/inspection/credit/entries/{entry_id}")
+def get_entry(entry_id: IdPath, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    """One entry with its audit log."""
+    who.require(*_STAFF)
+    return _entry(c, entry_id)
+
+
+@router.get("/inspection/credit/organizations/{uscc}", response_model=schemas.PublicRecord)
+def public_record(uscc: UsccPath, c: Container) -> dict[str, Any]:
+    """PUBLIC: current lists and entries, the whole history, and the projected timeline (no personal data)."""
+    with c.db.read_session() as session:
+        found = views.organization(session, uscc, c.clock.today())
+    if found is None:
+        raise NotFound(f"no organization with USCC {uscc}")
+    return found
+
+
+@router.get("/inspection/credit/policy")
+def policy(c: Container) -> dict[str, Any]:
+    """PUBLIC: the versioned rule table - every rule with its article - and the configured values."""
+    return c.credit_policy.describe()
+
+
+@router.post("/inspection/credit/organizations/{uscc}/removal-applications", status_code=status.HTTP_201_CREATED)
+def apply_for_removal(uscc: UsccPath, body: schemas.ApplicationIn, c: Container, who: CurrentPrincipal,
+                      response: Response) -> dict[str, Any]:
+    """信用修复: the organization's own account applies to leave a list after correcting (R8.4.2, R8.4.3)."""
+    _own(who, uscc)
+    row = actions.apply_for_removal(ApplyForRemoval(uscc, body.list, body.statement, who.username), c.uow(),
+                                    c.credit_policy)
+    response.headers["Location"] = f"/inspection/credit/applications/{row['id']}"
+    return row
+
+
+@router.post("/inspection/credit/organizations/{uscc}/objections", status_code=status.HTTP_201_CREATED)
+def object_to(uscc: UsccPath, body: schemas.ObjectionIn, c: Container, who: CurrentPrincipal,
+              response: Response) -> dict[str, Any]:
+    """异议 (R8.4.4): the organization disputes one entry; decided through /inspection/credit/applications/{id}/decision
+    (approve = the objection is upheld and the entry is voided as an error)."""
+    _own(who, uscc)
+    row = actions.object_to(Object(uscc, body.entry_id, body.statement, who.username), c.uow(), c.credit_policy)
+    response.headers["Location"] = f"/inspection/credit/applications/{row['id']}"
+    return row
+
+
+@router.get("/inspection/credit/applications")
+def list_applications(c: Container, who: CurrentPrincipal, page: Page = 1, size: Size = 50,
+                      state: Literal["submitted", "approved", "rejected"] | None = None,
+                      kind: Literal["removal", "objection"] | None = None, uscc: UsccQuery = None) -> dict[str, Any]:
+    """The work queue: applications and objections, the earliest decision deadline first."""
+    who.require(*_STAFF)
+    with c.db.read_session() as session:
+        return views.application_page(session, state, kind, uscc, page, size)
+
+
+@router.get("/inspection/credit/applications/{application_id}")
+def get_application(application_id: IdPath, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    with c.db.read_session() as session:
+        found = views.application(session, application_id)
+    if found is None or not who.may_see(found["uscc"]):
+        raise NotFound(f"no credit application {application_id}")
+    return found
+
+
+@router.post("/inspection/credit/applications/{application_id}/decision")
+def decide(application_id: IdPath, body: schemas.DecisionIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    """Approve or reject a removal application or an objection, with the reason (409 names the rule)."""
+    who.require(*_STAFF)
+    cmd = Decide(application_id, body.decision == "approve", body.reason, who.username, body.kind)
+    return actions.decide(cmd, c.uow(), c.credit_policy)
