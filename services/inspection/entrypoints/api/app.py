@@ -10,6 +10,7 @@ from services.inspection.bootstrap import InspectionContainer
 from services.inspection.entrypoints.api.routes import router
 from services.inspection.entrypoints.consumers import build_consumers
 from services.inspection.entrypoints.jobs import build_scheduler
+from services.inspection.entrypoints.web.routes import web_router
 from shared.web import Metrics, base_app, health_router
 
 
@@ -43,5 +44,6 @@ def create_app(container: InspectionContainer, *, run_workers: bool = True,
                    max_body_bytes=container.settings.max_body_bytes, metrics=metrics, lifespan=lifespan)
     app.state.inspection = container
     app.include_router(router)
+    app.include_router(web_router)
     app.include_router(health_router(metrics, readiness_checks(container)))  # type: ignore[arg-type]
     return app
