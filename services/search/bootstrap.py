@@ -64,12 +64,8 @@ class IndexSyncer:
             self._swept = today
         if self.outage or time.monotonic() >= self._next_check:
             self._check()
-        with self.uow_factory() as uow:
-            if not uow.projection.dirty(1):
-                return 0
-        if self.index.ensure():  # the index was lost (a server restarted empty): everything again
-            handlers.mark_everything(self.uow_factory)
-        moved = handlers.sync_index(self.uow_factory, self.index, today, self.batch)
+        # one read of the queue and the bundles; the index is ensured only when there is work
+        moved = handlers.sync_index(self.uow_factory, self.index, today, self.batch, ensure=True)
         self.synced += moved
         return moved
 
@@ -97,7 +93,7 @@ class IndexSyncer:
                 log.exception("index sync failed; retrying")
                 moved = 0
                 stop.wait(1.0)
-            if not moved:
+            if moved < self.batch:  # a short batch emptied the queue: wait (a full one: straight on)
                 self.wakeup.wait(self.poll_seconds)
                 self.wakeup.clear()
 

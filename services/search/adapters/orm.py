@@ -31,6 +31,9 @@ organizations = Table(
     Column("charity_since", Date),
     Column("fundraising_qualified_on", Date),
     Column("version", Integer, nullable=False),
+    # which related tables hold rows of this organization (bits: repository.BITS), so building its
+    # document reads only those; all bits set is always safe (it reads every table)
+    Column("related", Integer, nullable=False, server_default="255"),
 )
 
 former_names = Table(
@@ -72,12 +75,42 @@ ratings = Table(
     Column("cancelled_on", Date),
 )
 
+# one report per organization and year; `state` and `on` are derived from the dated columns (the
+# repository merges every step into them, so the row does not depend on the order of the events)
 annual_reports = Table(
     "search_annual_reports", metadata,
     Column("uscc", String(18), primary_key=True),
     Column("year", Integer, primary_key=True),
-    Column("state", String(20), nullable=False),
+    Column("state", String(20), nullable=False),  # submitted | returned | accepted | overdue
     Column("on", Date, nullable=False),
+    Column("first_submitted_on", Date),  # filed (R4: a submission reached the registrar) from this day
+    Column("submitted_on", Date),  # the latest submission
+    Column("resubmitted_on", Date),
+    Column("returned_on", Date),
+    Column("accepted_on", Date),
+    Column("overdue_on", Date),  # the day the overdue fact was detected (R4.5)
+    Column("deadline", Date),
+    Column("conclusion", String(30)),
+)
+
+# registry.rating.downgraded: from `on` the rating holds `to_grade` (NULL: no grade is left)
+rating_steps = Table(
+    "search_rating_steps", metadata,
+    Column("uscc", String(18), primary_key=True),
+    Column("awarded_on", Date, primary_key=True),
+    Column("on", Date, primary_key=True),
+    Column("from_grade", String(2), primary_key=True),
+    Column("to_grade", String(2)),
+    Column("reason", Text, nullable=False),
+    Column("legal_basis", Text, nullable=False),
+)
+
+# credit.status.changed's projected timeline, the latest one per organization (JSON list)
+credit_timelines = Table(
+    "search_credit_timelines", metadata,
+    Column("uscc", String(18), primary_key=True),
+    Column("changed_on", Date, nullable=False),
+    Column("timeline", Text),
 )
 
 inspections = Table(
@@ -86,6 +119,14 @@ inspections = Table(
     Column("uscc", String(18), nullable=False, index=True),
     Column("drawn_on", Date),  # null while only the completion has arrived (events of two keys)
     Column("completed_on", Date),
+    Column("task_id", String(64)),
+    Column("plan_id", String(64)),
+    Column("outcome", String(20)),
+    Column("check_items", Text),  # JSON lists
+    Column("failed_items", Text),
+    Column("publish_by", Date),
+    Column("penalty_id", String(64)),
+    Column("rectification_id", String(64)),
 )
 
 index_queue = Table(

@@ -90,30 +90,43 @@ def _bodies(conn: sqlite3.Connection, g: int, rowids: list[int]) -> list[dict[st
     return [json.loads(found[r]) for r in rowids if r in found]
 
 
-def _text_tiers(g: int, norm: str, pred: str, conn: sqlite3.Connection) -> tuple[list[Tier], Tier]:
+def _phrase(norm: str) -> tuple[str, tuple[str, str, str]]:
     phrase = '"' + " ".join(list(norm) if len(norm) == 1 else text.bigrams(norm)) + '"'
-    n, f, s = ("nu", "fu", "su") if len(norm) == 1 else ("nb", "fb", "sb")
+    return phrase, (("nu", "fu", "su") if len(norm) == 1 else ("nb", "fb", "sb"))
+
+
+def all_matches(g: int, norm: str, pred: str = "1") -> Tier:
+    """Every document whose name, a former name or the business scope contains `norm`."""
+    phrase, (n, f, s) = _phrase(norm)
+    return f"FROM sx_fts_{g} WHERE sx_fts_{g} MATCH ? AND {pred}", [f"{{{n} {f} {s}}} : {phrase}"]
+
+
+def _text_tiers(g: int, norm: str, pred: str) -> list[Tier]:
+    """Exact name and name prefix from the name index (a B-tree range: no FTS5 doclist walked for
+    names that start with a very common character); then names containing it, then scopes."""
+    phrase, (n, f, s) = _phrase(norm)
     fts = f"FROM sx_fts_{g} WHERE sx_fts_{g} MATCH ? AND {pred}"
-    exact = [r[0] for r in conn.execute(f"SELECT rowid FROM sx_docs_{g} WHERE name_norm=? AND {pred}", [norm])]
-    not_exact = f" AND rowid NOT IN ({','.join(str(int(r)) for r in exact)})" if exact else ""
-    tiers: list[Tier] = [
-        (f"FROM sx_docs_{g} WHERE name_norm=? AND {pred}", [norm]),
-        (fts + not_exact, [f"{n} : ^{phrase}"]),
+    names = f"FROM sx_docs_{g} INDEXED BY sx_docs_{g}_name WHERE"
+    return [
+        (f"{names} name_norm=? AND {pred}", [norm]),
+        (f"{names} name_norm>? AND name_norm<? AND {pred}", [norm, norm + "\U0010ffff"]),
         (fts, [f"{{{n} {f}}} : {phrase} NOT {n} : ^{phrase}"]),
         (fts, [f"{s} : {phrase} NOT {{{n} {f}}} : {phrase}"]),
     ]
-    return tiers, (fts, [f"{{{n} {f} {s}}} : {phrase}"])
 
 
-def _uscc_tiers(g: int, code: str, pred: str) -> tuple[list[Tier], Tier]:
+def _uscc_tiers(g: int, code: str, pred: str, trigram: bool) -> tuple[list[Tier], Tier]:
     docs = f"FROM sx_docs_{g} WHERE {pred} AND "
     if len(code) == 18:  # a whole code: only itself
         return [(docs + "uscc=?", [code])], (docs + "uscc=?", [code])
     upper = code + "~"
+    # anywhere in the code: the trigram index finds the few candidates (instr confirms the position)
+    inside = (f"rowid IN (SELECT rowid FROM sx_uscc_{g} WHERE sx_uscc_{g} MATCH ?) AND ", ['"' + code + '"']
+              ) if trigram else ("", [])
     tiers: list[Tier] = [(docs + "uscc=?", [code]),
                          (docs + "uscc>? AND uscc<?", [code, upper]),
-                         (docs + "instr(uscc, ?) > 1", [code])]
-    return tiers, (docs + "instr(uscc, ?) > 0", [code])
+                         (docs + inside[0] + "instr(uscc, ?) > 1", [*inside[1], code])]
+    return tiers, (docs + inside[0] + "instr(uscc, ?) > 0", [*inside[1], code])
 
 
 def _browse_page(conn: sqlite3.Connection, g: int, codes: list[tuple[int, int]], offset: int, size: int) -> list[int]:
@@ -134,27 +147,32 @@ def _browse_page(conn: sqlite3.Connection, g: int, codes: list[tuple[int, int]],
     return rowids
 
 
-def counts(conn: sqlite3.Connection, g: int, query: SearchQuery, districts: dict[str, int]) -> list[tuple[int, int]]:
-    """(code, documents) of everything the query matches: totals and facets come from these."""
+def counts(conn: sqlite3.Connection, g: int, query: SearchQuery, districts: dict[str, int], *,
+           hot: bool = False, trigram: bool = False) -> list[tuple[int, int]]:
+    """(code, documents) of everything the query matches: totals and facets come from these. A hot
+    query text's counts are read from sx_hot (kept by the writes), the others counted over the matches."""
     pred = _predicate(query, districts)
     norm, code = text.normalize(query.q), text.uscc_fragment(query.q) if query.q else None
-    if code is not None:
-        return _codes_in(conn, *_uscc_tiers(g, code, pred)[1])
-    if norm:
-        return _codes_in(conn, *_text_tiers(g, norm, pred, conn)[1])
     code_pred = _predicate(query, districts, col=f"(code << {SEQ_BITS})")
+    if code is not None:
+        return _codes_in(conn, *_uscc_tiers(g, code, pred, trigram)[1])
+    if norm and hot:
+        return conn.execute(f"SELECT code, n FROM sx_hot_{g} WHERE key=? AND n > 0 AND {code_pred}",
+                            [norm]).fetchall()
+    if norm:
+        return _codes_in(conn, *all_matches(g, norm, pred))
     return conn.execute(f"SELECT code, n FROM sx_codes_{g} WHERE {code_pred}").fetchall()
 
 
 def run_search(conn: sqlite3.Connection, g: int, query: SearchQuery, districts: dict[str, int],
-               code_counts: list[tuple[int, int]]) -> SearchResult:
+               code_counts: list[tuple[int, int]], *, trigram: bool = False) -> SearchResult:
     pred = _predicate(query, districts)
     norm = text.normalize(query.q)
     code = text.uscc_fragment(query.q) if query.q else None
     if code is not None:
-        rowids = _page(conn, _uscc_tiers(g, code, pred)[0], query.offset, query.size)
+        rowids = _page(conn, _uscc_tiers(g, code, pred, trigram)[0], query.offset, query.size)
     elif norm:
-        rowids = _page(conn, _text_tiers(g, norm, pred, conn)[0], query.offset, query.size)
+        rowids = _page(conn, _text_tiers(g, norm, pred), query.offset, query.size)
     else:
         rowids = _browse_page(conn, g, code_counts, query.offset, query.size)
     facets = _code_facets(code_counts, query.facets, districts)

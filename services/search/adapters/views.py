@@ -8,9 +8,10 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.search.adapters.orm import annual_reports, inspections, list_entries, organizations, ratings
+from services.search.adapters.orm import (annual_reports, inspections, list_entries, organizations, rating_steps,
+                                          ratings)
 from services.search.domain import stats as s
-from services.search.domain.document import GRADES
+from services.search.domain.document import GRADES, grade_on
 
 o = organizations
 
@@ -25,16 +26,25 @@ def _counts_by(session: Session, column: Any, day: date) -> dict[str, int]:
 
 
 def _valid_grades(session: Session, day: date) -> dict[str, tuple[str, str, date]]:
-    """uscc -> (grade, level, registered_on) of the latest grade valid on `day`, active organizations only."""
+    """uscc -> (grade, level, registered_on) of the latest grade valid on `day` as lowered by the
+    downgrades taken by then (R9.6), active organizations only (document.valid_rating's rule)."""
     query = (select(ratings.c.uscc, ratings.c.grade, ratings.c.awarded_on, o.c.level, o.c.registered_on)
              .join(o, o.c.uscc == ratings.c.uscc)
              .where(active_on(day), ratings.c.awarded_on <= day, ratings.c.expires_on > day,
                     or_(ratings.c.cancelled_on.is_(None), ratings.c.cancelled_on > day))
              .order_by(ratings.c.uscc, ratings.c.awarded_on))
-    latest: dict[str, tuple[str, str, date]] = {}
+    latest: dict[str, Any] = {}
     for row in session.execute(query):
-        latest[row.uscc] = (row.grade, row.level, row.registered_on)
-    return latest
+        latest[row.uscc] = row
+    steps: dict[str, list[dict[str, Any]]] = {}
+    for step in session.execute(select(rating_steps).where(rating_steps.c.on <= day)).mappings():
+        steps.setdefault(step["uscc"], []).append(dict(step))
+    out: dict[str, tuple[str, str, date]] = {}
+    for uscc, row in latest.items():
+        grade = grade_on({"grade": row.grade, "awarded_on": row.awarded_on}, steps.get(uscc, []), day)
+        if grade is not None:
+            out[uscc] = (grade, row.level, row.registered_on)
+    return out
 
 
 def _rating_goal(session: Session, day: date, grades: dict[str, tuple[str, str, date]],
@@ -59,17 +69,23 @@ def _list_counts(session: Session, day: date) -> dict[str, int]:
 
 
 def _filing(session: Session, day: date) -> list[dict[str, Any]]:
+    """Per report year: organizations due (registered by the year's end, not ended by then), reports
+    filed by `day` (first submitted: a returned report was filed), late among them, and overdue facts
+    detected by `day` (R4.5)."""
     r = annual_reports
-    years = set(session.execute(select(r.c.year).where(r.c.on <= day).distinct()).scalars())
-    years.add(day.year - 1)
-    due, filed = {}, {}
-    for year in sorted(y for y in years if y < day.year):
+    filed_q = (select(r.c.year, func.count(), func.count().filter(r.c.first_submitted_on > r.c.deadline))
+               .where(r.c.first_submitted_on <= day).group_by(r.c.year))
+    filed = {int(y): int(n) for y, n, _late in session.execute(filed_q)}
+    late = {int(y): int(n) for y, _n, n in session.execute(filed_q)}
+    overdue = {int(y): int(n) for y, n in session.execute(
+        select(r.c.year, func.count()).where(r.c.overdue_on <= day).group_by(r.c.year))}
+    years = {y for y in (*filed, *overdue, day.year - 1) if y < day.year}
+    due = {}
+    for year in sorted(years):
         end = date(year, 12, 31)
         due[year] = int(session.execute(select(func.count()).where(
             o.c.registered_on <= end, or_(o.c.ended_on.is_(None), o.c.ended_on > end))).scalar_one())
-        filed[year] = int(session.execute(select(func.count()).where(
-            r.c.year == year, r.c.state == "filed", r.c.on <= day)).scalar_one())
-    return s.filing_rates(due, filed)
+    return s.filing_rates(due, {y: n for y, n in filed.items() if y in years}, late, overdue)
 
 
 def _inspections(session: Session, day: date, goals: s.Goals) -> list[dict[str, Any]]:

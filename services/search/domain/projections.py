@@ -84,6 +84,8 @@ class RecordPenalty:
 
 @dataclass(frozen=True)
 class AwardRating:
+    """registry.rating.awarded: the grade as awarded (a later downgrade is a RatingStep)."""
+
     uscc: str
     grade: str
     awarded_on: date
@@ -91,11 +93,54 @@ class AwardRating:
 
 
 @dataclass(frozen=True)
+class ExpireRating:
+    """registry.rating.expired: the grade's validity ended on `expired_on` (creates the rating if the
+    award has not arrived: the events of one rating may come in any order)."""
+
+    uscc: str
+    grade: str
+    awarded_on: date
+    expired_on: date
+
+
+@dataclass(frozen=True)
+class RatingStep:
+    """registry.rating.downgraded: from `on` the rating awarded on `awarded_on` holds `to_grade`
+    (None: no grade is left). Steps only lower a grade, so the grade on a day is the lowest of the
+    award and the steps taken by then, whatever order the events came in."""
+
+    uscc: str
+    awarded_on: date
+    expires_on: date
+    from_grade: str
+    to_grade: str | None
+    on: date
+    reason: str
+    legal_basis: str
+
+
+@dataclass(frozen=True)
 class RecordAnnualReport:
+    """One registry.annual_report.* event about one organization's report on one year. The
+    repository merges each step's dates into the report's row (earliest first submission, latest
+    review), so the row and its state are the same in whatever order the steps arrive."""
+
     uscc: str
     year: int
-    state: str  # filed | overdue | returned
+    step: str  # submitted | resubmitted | returned | accepted | overdue
     on: date
+    first_submitted_on: date | None = None
+    deadline: date | None = None
+    conclusion: str | None = None
+
+
+@dataclass(frozen=True)
+class SetCreditTimeline:
+    """credit.status.changed's optional projected timeline (None: the event carried none)."""
+
+    uscc: str
+    changed_on: date
+    timeline: tuple[tuple[str, str, str, str], ...] | None  # (on, step, list, legal_basis)
 
 
 @dataclass(frozen=True)
@@ -107,18 +152,32 @@ class InspectionDrawn:
 
 @dataclass(frozen=True)
 class InspectionCompleted:
+    """inspection.task.completed: the result is public (双随机、一公开); inspectors are not named."""
+
     uscc: str
     key: str
     completed_on: date
+    task_id: str | None = None
+    plan_id: str | None = None
+    outcome: str | None = None
+    check_items: tuple[str, ...] = ()
+    failed_items: tuple[str, ...] = ()
+    publish_by: date | None = None
+    penalty_id: str | None = None
+    rectification_id: str | None = None
 
 
 Change = (UpsertOrganization | AddFormerName | EndOrganization | SetOrganizationFields | OpenListEntry
-          | CloseListEntry | SetListMembership | RecordPenalty | AwardRating | RecordAnnualReport
-          | InspectionDrawn | InspectionCompleted)
+          | CloseListEntry | SetListMembership | RecordPenalty | AwardRating | ExpireRating | RatingStep
+          | RecordAnnualReport | SetCreditTimeline | InspectionDrawn | InspectionCompleted)
 
 
 def _d(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _od(value: Any) -> date | None:
+    return None if value is None else _d(value)
 
 
 def _facts(data: dict[str, Any]) -> dict[str, Any]:
@@ -159,7 +218,12 @@ def fundraising_qualified(data: dict[str, Any]) -> list[Change]:
 
 
 def credit_status_changed(data: dict[str, Any]) -> list[Change]:
-    return [SetListMembership(data["uscc"], tuple(sorted(set(data["lists"]))), _d(data["changed_on"]))]
+    on = _d(data["changed_on"])
+    timeline = data.get("timeline")  # optional (added to the contract later): tolerated when absent
+    steps = None if timeline is None else tuple(
+        (_d(s["on"]).isoformat(), str(s["step"]), str(s["list"]), str(s["legal_basis"])) for s in timeline)
+    return [SetListMembership(data["uscc"], tuple(sorted(set(data["lists"]))), on),
+            SetCreditTimeline(data["uscc"], on, steps)]
 
 
 def credit_entry_added(data: dict[str, Any]) -> list[Change]:
@@ -189,7 +253,44 @@ def draw_completed(data: dict[str, Any]) -> list[Change]:
 
 
 def task_completed(data: dict[str, Any]) -> list[Change]:
-    return [InspectionCompleted(data["uscc"], f"{data['draw_id']}:{data['uscc']}", _d(data["completed_on"]))]
+    return [InspectionCompleted(data["uscc"], f"{data['draw_id']}:{data['uscc']}", _d(data["completed_on"]),
+                                data.get("task_id"), data.get("plan_id"), data.get("outcome"),
+                                tuple(data.get("check_items") or ()), tuple(data.get("failed_items") or ()),
+                                _od(data.get("publish_by")), data.get("penalty_id"), data.get("rectification_id"))]
+
+
+def rating_awarded(data: dict[str, Any]) -> list[Change]:
+    return [AwardRating(data["uscc"], data["grade"], _d(data["awarded_on"]), _d(data["expires_on"]))]
+
+
+def rating_expired(data: dict[str, Any]) -> list[Change]:
+    return [ExpireRating(data["uscc"], data["grade"], _d(data["awarded_on"]), _d(data["expired_on"]))]
+
+
+def rating_downgraded(data: dict[str, Any]) -> list[Change]:
+    return [RatingStep(data["uscc"], _d(data["awarded_on"]), _d(data["expires_on"]), data["from_grade"],
+                       data.get("to_grade"), _d(data["on"]), data["reason"], data["legal_basis"])]
+
+
+def report_submitted(data: dict[str, Any]) -> list[Change]:
+    return [RecordAnnualReport(data["uscc"], int(data["year"]), "resubmitted" if data.get("resubmission")
+                               else "submitted", _d(data["submitted_on"]), _d(data["first_submitted_on"]),
+                               _od(data.get("deadline")))]
+
+
+def report_accepted(data: dict[str, Any]) -> list[Change]:
+    return [RecordAnnualReport(data["uscc"], int(data["year"]), "accepted", _d(data["accepted_on"]),
+                               _d(data["first_submitted_on"]), _od(data.get("deadline")), data.get("conclusion"))]
+
+
+def report_returned(data: dict[str, Any]) -> list[Change]:
+    return [RecordAnnualReport(data["uscc"], int(data["year"]), "returned", _d(data["returned_on"]),
+                               _d(data["first_submitted_on"]))]
+
+
+def report_overdue(data: dict[str, Any]) -> list[Change]:
+    return [RecordAnnualReport(data["uscc"], int(data["year"]), "overdue", _d(data["detected_on"]),
+                               _od(data.get("submitted_on")), _d(data["deadline"]))]
 
 
 Projection = Callable[[dict[str, Any]], list[Change]]
@@ -208,12 +309,20 @@ PROJECTIONS: dict[str, Projection] = {
     "inspection.penalty.imposed": penalty_imposed,
     "inspection.draw.completed": draw_completed,
     "inspection.task.completed": task_completed,
+    "registry.rating.awarded": rating_awarded,
+    "registry.rating.expired": rating_expired,
+    "registry.rating.downgraded": rating_downgraded,
+    "registry.annual_report.submitted": report_submitted,
+    "registry.annual_report.accepted": report_accepted,
+    "registry.annual_report.returned": report_returned,
+    "registry.annual_report.overdue": report_overdue,
 }
 
 
 def changes_document(change: Change) -> bool:
-    """Whether a change shows in the organization's document (inspections only feed statistics)."""
-    return not isinstance(change, (InspectionDrawn, InspectionCompleted))
+    """Whether a change shows in the organization's document (a draw only feeds statistics; the
+    result of an inspection is published on the profile)."""
+    return not isinstance(change, InspectionDrawn)
 
 
 def project(event_type: str, data: dict[str, Any]) -> list[Change]:

@@ -47,9 +47,11 @@ def total_progress(total: int, goals: Goals) -> dict[str, Any]:
             "per_10000_residents": round(total * 10_000 / goals.population, 1), "population": goals.population}
 
 
-def filing_rates(due: dict[int, int], filed: dict[int, int]) -> list[dict[str, Any]]:
-    return [{"year": year, "due": due.get(year, 0), "filed": filed.get(year, 0),
-             "rate": rounded(ratio(filed.get(year, 0), due.get(year, 0)))}
+def filing_rates(due: dict[int, int], filed: dict[int, int], late: dict[int, int] | None = None,
+                 overdue: dict[int, int] | None = None) -> list[dict[str, Any]]:
+    late, overdue = late or {}, overdue or {}
+    return [{"year": year, "due": due.get(year, 0), "filed": filed.get(year, 0), "late": late.get(year, 0),
+             "overdue": overdue.get(year, 0), "rate": rounded(ratio(filed.get(year, 0), due.get(year, 0)))}
             for year in sorted(set(due) | set(filed))]
 
 

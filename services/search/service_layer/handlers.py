@@ -33,13 +33,17 @@ def documents_for(uow: SearchUnitOfWork, usccs: Sequence[str], today: date) -> t
             [u for u in usccs if u not in bundles])
 
 
-def sync_index(uow_factory: UowFactory, index: SearchIndex, today: date, batch: int = 500) -> int:
-    """Move one batch of marked documents to the index; returns how many. Raises IndexUnavailable."""
+def sync_index(uow_factory: UowFactory, index: SearchIndex, today: date, batch: int = 500,
+               ensure: bool = False) -> int:
+    """Move one batch of marked documents to the index; returns how many. Raises IndexUnavailable.
+    With `ensure`, an index found lost (a server restarted empty) first has everything marked again."""
     with uow_factory() as uow:
         pending = uow.projection.dirty(batch)
         if not pending:
             return 0
         docs, gone = documents_for(uow, [u for u, _ in pending], today)
+    if ensure and index.ensure():
+        mark_everything(uow_factory)
     index.bulk(docs, gone)
     with uow_factory() as uow:
         uow.projection.clear_dirty(pending)

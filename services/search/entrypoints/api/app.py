@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from services.search.bootstrap import SearchContainer
 from services.search.entrypoints.api.routes import router
 from services.search.entrypoints.consumers import build_consumers
+from services.search.entrypoints.web.routes import web_router
 from shared.web import Metrics, base_app, health_router
 
 
@@ -32,5 +33,6 @@ def create_app(container: SearchContainer, *, run_workers: bool = True) -> FastA
                    max_body_bytes=container.settings.max_body_bytes, metrics=metrics, lifespan=lifespan)
     app.state.search = container
     app.include_router(router)
+    app.include_router(web_router)
     app.include_router(health_router(metrics, readiness_checks(container)))  # type: ignore[arg-type]
     return app

@@ -34,6 +34,10 @@ class Profile(BaseModel):
     credit_lists: list[str]
     list_entries: list[dict[str, Any]]
     annual_reports_filed: list[int]
+    annual_reports_overdue: list[int] = []
+    annual_reports: list[dict[str, Any]] = []  # per year: state, submitted_on, deadline, late, conclusion
+    inspections: list[dict[str, Any]] = []  # published random-inspection results
+    credit_timeline: list[dict[str, Any]] = []  # the credit engine's projected steps {on, step, list, legal_basis}
     charity: bool
     fundraising: bool
 
