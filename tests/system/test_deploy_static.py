@@ -4,8 +4,10 @@ The compose file is validated against the official Compose Specification with ch
 everything the specification cannot know is checked against the code it starts: each socreg
 container's command parses against the real Typer CLI, each SOCREG_* variable is a field of
 shared.settings.Settings and the stack's settings validate, the database URLs name databases the
-init script creates, the bus points at the broker's advertised listener, and the Dockerfile runs
-`socreg` as a non-root user with a health check.
+init script creates, the bus points at the broker's advertised listener and the search settings at
+Elasticsearch, every service runs as an API and a worker (the scheduler in the worker) after one
+migration job, the README lists every container, and the Dockerfile runs `socreg` as a non-root
+user with a health check. The gateway (deploy/gateway.conf) is checked in test_gateway.py.
 """
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ import subprocess
 import sys
 import tomllib
 from fnmatch import fnmatch
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import typer
@@ -25,6 +29,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from shared.settings import Settings
+from socreg.app import ALL_SERVICES, _wiring
 from socreg.cli import _known, app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +38,10 @@ COMPOSE = DEPLOY / "compose.yaml"
 DOCKERFILE = DEPLOY / "Dockerfile"
 ENV_EXAMPLE = DEPLOY / "socreg.env.example"
 INIT_SQL = DEPLOY / "postgres-init.sql"
-SOCREG_SERVICES = {"registry-migrate", "registry-api", "registry-relay"}
+README = DEPLOY / "README.md"
+# one migration job for every service's database, then per service an API and a worker
+SOCREG_SERVICES = {"migrate"} | {f"{svc}-{role}" for svc in ALL_SERVICES for role in ("api", "relay")}
+ELASTICSEARCH_IMAGE = "docker.elastic.co/elasticsearch/elasticsearch"
 SECRET = "deploy-test-secret-0123456789abcdefghijklmnop"
 
 
@@ -210,7 +218,9 @@ def test_compose_specification_check_rejects_a_broken_file(tmp_path: Path, broke
 
 # -- the socreg containers ---------------------------------------------------------------------------
 
-def test_the_registry_runs_as_migrate_api_and_relay(services: dict[str, dict[str, Any]]) -> None:
+def test_every_service_runs_as_an_api_and_a_worker_after_one_migration_job(
+        services: dict[str, dict[str, Any]]) -> None:
+    assert set(ALL_SERVICES) == {"registry", "inspection", "search"}
     assert set(socreg_services(services)) == SOCREG_SERVICES
     images = {svc["image"] for svc in socreg_services(services).values()}
     assert len(images) == 1, f"one socreg image for every process, got {images}"
@@ -224,11 +234,41 @@ def test_every_socreg_container_runs_a_command_the_cli_accepts(services: dict[st
         command = svc["command"]
         assert isinstance(command, list), f"{name}: use the exec form (a list) for command"
         ran[name] = parse_socreg(command)
-    assert ran["registry-migrate"][0] == "migrate"
-    assert ran["registry-api"][0] == "serve"
-    assert ran["registry-api"][1]["service"] == "registry"
-    assert ran["registry-relay"][0] == "worker"
-    assert ran["registry-relay"][1]["service"] == "registry"
+    assert ran["migrate"][0] == "migrate"
+    for service in ALL_SERVICES:
+        assert ran[f"{service}-api"][0] == "serve"
+        assert ran[f"{service}-api"][1]["service"] == service
+        assert ran[f"{service}-relay"][0] == "worker"
+        assert ran[f"{service}-relay"][1]["service"] == service
+
+
+def test_the_one_migration_job_migrates_every_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`socreg migrate` (the real command, each service's migrate() recorded instead of run)."""
+    import importlib
+
+    from typer.testing import CliRunner
+
+    migrated = []
+    for service in ALL_SERVICES:
+        module = importlib.import_module(f"services.{service}.bootstrap")
+        monkeypatch.setattr(module, "migrate", lambda settings, service=service: migrated.append(service))
+    monkeypatch.setenv("SOCREG_SECRET_KEY", SECRET)
+    result = CliRunner().invoke(app, ["migrate"])
+    assert result.exit_code == 0, result.output
+    assert sorted(migrated) == sorted(ALL_SERVICES)
+
+
+def test_each_services_scheduler_runs_in_its_worker(services: dict[str, dict[str, Any]]) -> None:
+    """`socreg worker SERVICE` runs the relay, the consumers and (unless --no-scheduler) the service's
+    scheduler; `socreg serve` never does. The compose comments say where the jobs run."""
+    text = COMPOSE.read_text(encoding="utf-8")
+    for service in ALL_SERVICES:
+        _, params = parse_socreg(services[f"{service}-relay"]["command"])
+        has_jobs = _wiring(service).build_scheduler is not None
+        assert params["scheduler"] is True or not has_jobs, f"{service}-relay: its daily jobs would run nowhere"
+        comment = re.search(rf"((?:^ *#.*\n)+) *{service}-relay:", text, re.MULTILINE)
+        assert comment, f"say in a comment above {service}-relay what it runs"
+        assert ("scheduler" in comment.group(1)) == has_jobs, f"{service}-relay comment: scheduler or not"
 
 
 @pytest.mark.parametrize("argv", [
@@ -250,15 +290,16 @@ def test_every_socreg_container_gets_the_shared_settings(compose: dict[str, Any]
         assert svc["environment"] == shared_env, name
 
 
-def test_api_is_published_and_health_checked_on_the_port_it_serves(services: dict[str, dict[str, Any]]) -> None:
-    api = services["registry-api"]
-    _, params = parse_socreg(api["command"])
-    port = params["port"]
-    assert f"8000:{port}" in [str(p) for p in api["ports"]]
-    probe = " ".join(api["healthcheck"]["test"])
-    assert f"127.0.0.1:{port}/healthz" in probe
-    # the relay and the migration job serve no HTTP: the image's /healthz check must not apply
-    for name in ("registry-relay", "registry-migrate"):
+def test_apis_are_health_checked_on_the_port_they_serve_and_reached_through_the_gateway(
+        services: dict[str, dict[str, Any]]) -> None:
+    for service in ALL_SERVICES:
+        api = services[f"{service}-api"]
+        _, params = parse_socreg(api["command"])
+        probe = " ".join(api["healthcheck"]["test"])
+        assert f"127.0.0.1:{params['port']}/healthz" in probe, service
+        assert "ports" not in api, f"{service}-api: only the gateway is published on the host"
+    # the workers and the migration job serve no HTTP: the image's /healthz check must not apply
+    for name in ["migrate"] + [f"{svc}-relay" for svc in ALL_SERVICES]:
         assert services[name]["healthcheck"] == {"disable": True}, name
 
 
@@ -283,14 +324,17 @@ def test_every_dependency_exists_and_can_report_its_condition(services: dict[str
                 assert services[target].get("restart", "no") == "no", f"{target} is a one-off job"
 
 
-def test_api_and_relay_start_after_the_migrations_completed(services: dict[str, dict[str, Any]]) -> None:
-    assert _depends_on(services["registry-migrate"])["postgres"]["condition"] == "service_healthy"
-    assert services["registry-migrate"]["restart"] == "no"
-    for name in ("registry-api", "registry-relay"):
+def test_apis_and_workers_start_after_the_migrations_completed(services: dict[str, dict[str, Any]]) -> None:
+    assert _depends_on(services["migrate"])["postgres"]["condition"] == "service_healthy"
+    assert services["migrate"]["restart"] == "no"
+    for name in SOCREG_SERVICES - {"migrate"}:
         deps = _depends_on(services[name])
-        assert deps["registry-migrate"]["condition"] == "service_completed_successfully", name
+        assert deps["migrate"]["condition"] == "service_completed_successfully", name
+        assert deps["postgres"]["condition"] == "service_healthy", name
         assert deps["kafka"]["condition"] == "service_healthy", name
         assert services[name]["restart"] == "unless-stopped", name
+    for name in ("search-api", "search-relay"):
+        assert _depends_on(services[name])["elasticsearch"]["condition"] == "service_healthy", name
 
 
 # -- Kafka, PostgreSQL and the settings that point at them ---------------------------------------------
@@ -354,8 +398,33 @@ def test_stateful_services_keep_their_data_in_named_volumes(compose: dict[str, A
     assert kafka["environment"]["KAFKA_LOG_DIRS"] in kafka_mounts.values()
     postgres_mounts = dict(v.split(":")[:2] for v in compose["services"]["postgres"]["volumes"])
     assert postgres_mounts.get("postgres-data") == "/var/lib/postgresql/data"
-    for source in list(kafka_mounts) + ["postgres-data"]:
+    es_mounts = dict(v.split(":")[:2] for v in compose["services"]["elasticsearch"]["volumes"])
+    assert "/usr/share/elasticsearch/data" in es_mounts.values()
+    for source in list(kafka_mounts) + list(es_mounts) + ["postgres-data"]:
         assert source in declared
+
+
+def test_elasticsearch_is_one_node_matching_the_client_and_the_search_settings_point_at_it(
+        compose: dict[str, Any]) -> None:
+    es = compose["services"]["elasticsearch"]
+    image, _, tag = es["image"].rpartition(":")
+    assert image == ELASTICSEARCH_IMAGE, "the official image"
+    client_major = version("elasticsearch").split(".")[0]
+    assert tag.split(".")[0] == client_major, (
+        f"elasticsearch {tag} with the {version('elasticsearch')} client: a client speaks its own major "
+        f"version (compatible-with={client_major})")
+    env = {k: str(v) for k, v in es["environment"].items()}
+    assert env["discovery.type"] == "single-node"
+    assert env["xpack.security.enabled"] == "false", "plain HTTP inside the compose network"
+    assert "ports" not in es
+    probe = " ".join(es["healthcheck"]["test"])
+    assert "127.0.0.1:9200/_cluster/health" in probe
+
+    shared = compose["x-socreg-env"]
+    assert shared["SOCREG_SEARCH_BACKEND"] == "elasticsearch"
+    url = urlsplit(shared["SOCREG_ELASTICSEARCH_URL"])
+    assert (url.scheme, url.hostname, url.port) == ("http", "elasticsearch", 9200)
+    assert url.hostname in compose["services"]
 
 
 # -- settings --------------------------------------------------------------------------------------------
@@ -408,6 +477,8 @@ def test_the_stacks_settings_validate(monkeypatch: pytest.MonkeyPatch, compose: 
     assert not settings.demo
     assert settings.bus_backend == "kafka"
     assert settings.kafka_bootstrap_servers == "kafka:9092"
+    assert settings.search_backend == "elasticsearch"
+    assert settings.elasticsearch_url == "http://elasticsearch:9200"
     for service in ("registry", "inspection", "search"):
         assert settings.database_url(service).startswith("postgresql+psycopg://"), service
 
@@ -458,6 +529,25 @@ def test_the_image_installs_the_project_without_dev_extras(dockerfile: list[tupl
     installs = [args for kw, args in dockerfile if kw == "RUN" and "pip install" in args]
     assert any(re.search(r"pip install (--\S+ )*\.(\s|$)", args) for args in installs), installs
     assert not any("[dev]" in args or "-e " in args for args in installs)
+
+
+def test_the_build_checks_every_services_migrations_are_installed(dockerfile: list[tuple[str, str]]) -> None:
+    checks = [args for kw, args in dockerfile if kw == "RUN" and "MIGRATIONS" in args]
+    assert len(checks) == 1, "the build stage checks that the migrations were installed"
+    for service in ALL_SERVICES:
+        assert f"'{service}'" in checks[0], f"the build does not check the {service} migrations"
+
+
+# -- the README --------------------------------------------------------------------------------------------
+
+def test_the_readme_describes_every_container(services: dict[str, dict[str, Any]]) -> None:
+    text = README.read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z-]+)` \|", text, re.MULTILINE))
+    assert listed == set(services), f"deploy/README.md's table: {sorted(listed ^ set(services))}"
+    for name, svc in socreg_services(services).items():
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{name}` |"))
+        assert f"`socreg {' '.join(svc['command'])}`" in row, f"README row of {name}: its command"
+    assert "registry-migrate" not in text
 
 
 def test_the_build_context_holds_everything_the_image_copies(compose: dict[str, Any],
