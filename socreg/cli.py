@@ -45,6 +45,7 @@ def _progress() -> Progress:
 def _load_demo(settings: Settings) -> None:
     """The whole demo: the register (with its reports and ratings), then the inspection history on it;
     every step goes through the services' own handlers and events, so search fills itself from the bus."""
+    from services.inspection.demo import CREDIT_BASELINE, as_of, repair_credit
     from services.inspection.demo import load_demo as load_inspection_demo
     from services.registry.adapters import views
     from services.registry.demo_data import generate_register
@@ -68,9 +69,12 @@ def _load_demo(settings: Settings) -> None:
         console.print(f"inspection history: {history}")
         platform.inspection.relay.drain()
         with console.status("running the credit-list engine over the demo history (信用名录)"):
-            handled = _consume_all(platform.inspection)
+            # the engine catches up as of the plan's baseline, then lives through 2021 to today: removal
+            # applications and decisions (信用修复) on their days, then the daily sweep on today
+            handled = _consume_all(as_of(platform.inspection, CREDIT_BASELINE))
+            repaired = repair_credit(platform.inspection)
         platform.inspection.relay.drain()
-        console.print(f"credit lists: {handled} events read by the inspection consumer")
+        console.print(f"credit lists: {handled} events read by the inspection consumer; credit repair: {repaired}")
     finally:
         platform.close()
 

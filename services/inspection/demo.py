@@ -22,22 +22,30 @@ Call it once, after the registry demo, on an empty inspection database; it takes
 """
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import random
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from unittest import mock
 
+from sqlalchemy import select
+
 from services.inspection.adapters import views
+from services.inspection.adapters.orm import credit_facts
 from services.inspection.bootstrap import InspectionContainer
 from services.inspection.domain import commands
+from services.inspection.domain.credit import Derivation, Entry, Fact, derive
+from services.inspection.domain.credit_commands import ApplyForRemoval, Decide
+from services.inspection.domain.credit_policy import ABNORMAL, DUTY_NONE, DUTY_RECTIFY, DUTY_REPORT, SERIOUS, CreditPolicy
 from services.inspection.domain.model import SCHEDULED_CHECK_ITEMS
-from services.inspection.domain.rules import Finding, default_legal_basis
-from services.inspection.service_layer.handlers import (directory, draws, inspectors, plans, rectifications,
-                                                       tasks)
+from services.inspection.domain.rules import Finding, add_working_days, default_legal_basis
+from services.inspection.service_layer.handlers import (credit, credit_actions, directory, draws, inspectors, plans,
+                                                       rectifications, tasks)
 from shared.clock import FixedClock
 
 YEARS = range(2020, 2026)
@@ -254,3 +262,168 @@ def _replay(container: InspectionContainer, actions: list[Action]) -> None:
         more = action(_at(day))
         for later in more if isinstance(more, list) else []:
             heapq.heappush(pending, (later[0], later[1], next(order), later[2]))
+
+
+# ------------------------------------------------------------------------------------------ credit repair
+# 信用修复 after the plan's baseline (R8.4.2, R8.4.3): the credit-list engine catches up with the history as
+# of 2020-12-31 (`as_of(container, CREDIT_BASELINE)` for the consumer), then lives through 2021 to today:
+# organizations that performed their duty apply some weeks later, the registrar decides within the working-
+# day limit, each through the engine's own handlers on its day (credit_actions), and the daily sweep
+# (handlers.credit.sweep) brings every other organization to today. Applications open after the baseline,
+# so the 2020 figures (166 / 27 / 1) stay what the plan says.
+
+CREDIT_BASELINE = date(2020, 12, 31)
+REPAIR_OPENS = date(2021, 1, 4)  # the first working day after the baseline
+NEVER_APPLY = 0.08  # organizations that never apply: they stay listed (and are escalated after 2 years)
+RESURFACE = 0.5  # uncontactable organizations that are found again at their domicile and apply
+STATEMENTS = {"abnormal": "已履行相关义务（补报年度工作报告/完成整改/恢复在登记住所办公），申请移出活动异常名录（演示）",
+              "serious": "列入严重违法失信名单已满2年，期间未再出现列入情形，相关义务已履行，申请移出（演示）"}
+DECISION = "经查实，已履行相关义务，准予移出（演示）"
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One removal application and its decision (decided_on None: still pending today)."""
+
+    uscc: str
+    list: str
+    applied_on: date
+    decided_on: date | None
+    approve: bool
+    entry_ids: tuple[str, ...]  # what an approval removes: the list's open entries on decided_on
+
+    def fact(self) -> Fact | None:
+        """The removal the decision records (credit_actions.decide), for a pure replay of the demo."""
+        if self.decided_on is None or not self.approve:
+            return None
+        return Fact("removal", f"removal:demo:{self.list}:{self.decided_on.isoformat()}", self.decided_on,
+                    {"list": self.list, "entry_ids": list(self.entry_ids), "kind": "application"}, None, "demo")
+
+
+def as_of(container: InspectionContainer, day: date) -> InspectionContainer:
+    """The container with its clock on `day` (the engine catching up with the history as of the baseline)."""
+    return dataclasses.replace(container, clock=_at(day))
+
+
+def plan_repairs(facts: Mapping[str, list[Fact]], policy: CreditPolicy, today: date, seed: int = 2020
+                 ) -> list[Repair]:
+    """Who applies when, and what the registrar decides: a pure function of each organization's facts
+    (seeded per organization: the same plan whatever the order or the subset)."""
+    return sorted((r for uscc, fs in facts.items() for r in _repairs_of(uscc, fs, policy, today, seed)),
+                  key=lambda r: (r.applied_on, r.uscc, r.list))
+
+
+def _repairs_of(uscc: str, facts: list[Fact], policy: CreditPolicy, today: date, seed: int) -> list[Repair]:
+    triggers = [f for f in facts if f.kind == "trigger"]
+    if not triggers and not any(f.kind == "penalty" for f in facts):
+        return []
+    if random.Random(f"{seed}-repair-{uscc}").random() < NEVER_APPLY:
+        return []
+    found = {}  # uncontactable entries: the day the organization can be reached again
+    for f in triggers:
+        if f.data.get("rule") == "uncontactable":
+            rng = random.Random(f"{seed}-found-{uscc}-{f.key}")
+            if rng.random() < RESURFACE:
+                found[f.key] = f.on + timedelta(days=rng.randint(45, 300))
+    keys = {f.key for f in triggers}
+    candidates = sorted({f.on for f in facts if (f.kind == "duty_done" and f.key in keys) or f.kind == "penalty"}
+                        | set(found.values()))
+    pending, repairs, removals, seen = list(candidates), [], [], set()
+    heapq.heapify(pending)
+    while pending:
+        ready_on = heapq.heappop(pending)
+        if ready_on in seen or ready_on > today:
+            continue
+        seen.add(ready_on)
+        rng = random.Random(f"{seed}-apply-{uscc}-{ready_on.isoformat()}")
+        applied = ready_on + timedelta(days=round(rng.triangular(10, 90, 25)))  # some weeks later
+        if applied < REPAIR_OPENS:
+            applied = REPAIR_OPENS + timedelta(days=rng.randint(0, 45))
+        if applied > today or (repairs and (repairs[-1].decided_on or today) >= applied):
+            continue
+        d = derive(uscc, facts + removals, policy, applied)
+        for name in (ABNORMAL, SERIOUS):
+            entries = d.open_entries(name)
+            if not entries or not _ready(d, name, entries, applied, found):
+                if name == SERIOUS and d.serious_eligible_on is not None and d.serious_eligible_on > ready_on:
+                    heapq.heappush(pending, d.serious_eligible_on)
+                continue
+            days = policy.serious_decision_working_days if name == SERIOUS else policy.removal_working_days
+            decided = add_working_days(applied, rng.randint(1, days), policy.holidays)
+            if decided > today:
+                repairs.append(Repair(uscc, name, applied, None, False, ()))
+                return repairs
+            at_decision = derive(uscc, facts + removals, policy, decided)
+            now_open = at_decision.open_entries(name)
+            approve = bool(now_open) and _ready(at_decision, name, now_open, decided, found)
+            repair = Repair(uscc, name, applied, decided, approve, tuple(e.id for e in now_open) if approve else ())
+            repairs.append(repair)
+            if (fact := repair.fact()) is not None:
+                removals.append(fact)
+            break  # one application at a time
+    return repairs
+
+
+def _ready(d: Derivation, name: str, entries: list[Entry], on: date, found: Mapping[str, date]) -> bool:
+    """Whether the organization has done what each entry asks by `on` (R8.4.2, R8.4.3)."""
+    def done(e: Entry) -> bool:
+        if e.duty in (DUTY_REPORT, DUTY_RECTIFY):
+            return e.duty_done_on is not None and e.duty_done_on <= on
+        if e.trigger == "uncontactable":
+            return found.get(e.trigger_key, date.max) <= on
+        return e.duty == DUTY_NONE
+
+    if name == ABNORMAL:
+        return all(done(e) for e in entries)
+    if d.serious_eligible_on is None or d.serious_eligible_on > on or any(e.trigger == "revoked" for e in entries):
+        return False
+    under = {x.id: x for x in d.entries}
+    return all(done(under[u]) for e in entries for u in e.underlying if u in under)
+
+
+def repair_credit(container: InspectionContainer, *, seed: int = 2020, usccs: Iterable[str] | None = None
+                  ) -> dict[str, int]:
+    """Call after the inspection consumer recorded the history's facts with the engine as of
+    CREDIT_BASELINE: the applications and decisions of 2021 to today through credit_actions, each on its
+    day, then the daily sweep on today. Returns counts."""
+    from services.inspection.domain import model
+
+    ids = _DemoSecrets(seed + 1)
+    with mock.patch.object(model, "secrets", ids):
+        return _repair(container, seed, usccs)
+
+
+def _repair(container: InspectionContainer, seed: int, usccs: Iterable[str] | None) -> dict[str, int]:
+    today, policy = container.clock.today(), container.credit_policy
+    if usccs is None:
+        with container.db.read_session() as session:
+            usccs = session.scalars(select(credit_facts.c.uscc).distinct()).all()
+    wanted, facts = sorted(set(usccs)), {}
+    for start in range(0, len(wanted), 500):
+        with container.uow() as uow:
+            facts.update(uow.credit.facts_of(wanted[start:start + 500]))
+    repairs = plan_repairs(facts, policy, today, seed)
+    counts = {"applications": 0, "approved": 0, "rejected": 0, "pending": 0, "swept": 0}
+
+    def decide(application_id: str, repair: Repair) -> Action:
+        def act(clock: FixedClock) -> None:
+            cmd = Decide(application_id, repair.approve, DECISION if repair.approve else "新的列入情形尚未消除（演示）",
+                         "demo-registrar", "removal")
+            credit_actions.decide(cmd, container.uow(clock), policy)
+            counts["approved" if repair.approve else "rejected"] += 1
+        return (repair.decided_on or today, 6, act)
+
+    def apply(repair: Repair) -> Action:
+        def act(clock: FixedClock) -> list[Action]:
+            cmd = ApplyForRemoval(repair.uscc, repair.list, STATEMENTS[repair.list], f"org-{repair.uscc[-6:]}")
+            row = credit_actions.apply_for_removal(cmd, container.uow(clock), policy)
+            counts["applications"] += 1
+            if repair.decided_on is None:
+                counts["pending"] += 1
+                return []
+            return [decide(row["id"], repair)]
+        return (repair.applied_on, 5, act)
+
+    _replay(container, [apply(r) for r in repairs])
+    counts["swept"] = credit.sweep(container.uow, policy)
+    return counts

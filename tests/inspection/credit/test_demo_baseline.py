@@ -7,8 +7,11 @@ minutes): the real demo generators load the register (registry import handlers, 
 inspection history (inspection handlers) exactly as `socreg demo` does; the envelopes they wrote to
 their outboxes - what the relays put on the bus - go through the engine's own event-to-fact functions
 (entrypoints.credit_consumers.FACTS) and its replay (domain.credit.derive), one organization at a time,
-under the policy the service is bootstrapped with. A sample of organizations then also goes through the
-production consumer (bus, record_facts, entries table) and the API must answer the same lists for them.
+under the policy the service is bootstrapped with, together with the demo's credit repair after 2020 (the
+removal applications and decisions of services.inspection.demo.plan_repairs). A sample of organizations
+then also goes through the production path `socreg demo` takes (bus, consumer with the engine as of the
+baseline, the applications and decisions through credit_actions on their days, the daily sweep on today)
+and the API must answer the same lists for them, as of 2020-12-31 and as of today.
 """
 from __future__ import annotations
 
@@ -21,8 +24,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from services.inspection.demo import CREDIT_BASELINE, REPAIR_OPENS, Repair, as_of, plan_repairs, repair_credit
 from services.inspection.demo import load_demo as load_inspection_demo
+from services.inspection.domain.rules import add_working_days
 from services.inspection.domain.credit import Derivation, Fact, derive
+from services.inspection.domain.credit_policy import CreditPolicy
 from services.inspection.entrypoints.credit_consumers import FACTS
 from services.registry.adapters import views
 from services.registry.entrypoints.demo import load_demo as load_registry_demo
@@ -36,7 +42,11 @@ from tests.inspection.credit.support import deliver
 
 BASELINE = date(2020, 12, 31)
 PLAN_2020 = {"red": 166, "abnormal": 27, "serious": 1}  # 厦门市“十四五”社会组织发展规划, 2020 年底
-TODAY = date(2026, 11, 28)
+TODAY = date(2026, 11, 28)  # the demo's today: `socreg demo` loads the history up to the system clock's today
+# today's lists after six years of credit repair (the late filers and the rectified apply, 8% never do). What
+# remains is the register's: organizations that never filed a missing report (services/registry/demo_history.py
+# MISSING) cannot leave the abnormal list (R8.4.2) and are escalated to the serious list after 2 years.
+FIGURES_TODAY = {"red": 495, "abnormal": 880, "serious": 1361}
 
 
 def outbox(container: Any) -> list[Envelope]:
@@ -74,13 +84,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
     history = load_inspection_demo(platform.inspection, rows)
     envelopes = outbox(platform.registry) + outbox(platform.inspection)
     policy = platform.inspection.credit_policy
-    derivations = {u: derive(u, f, policy, TODAY) for u, f in facts_by_organization(envelopes).items()}
-    yield platform, counts, history, envelopes, derivations
+    facts = facts_by_organization(envelopes)
+    repairs = plan_repairs(facts, policy, TODAY)
+    for r in repairs:
+        if (removal := r.fact()) is not None:
+            facts[r.uscc].append(removal)
+    derivations = {u: derive(u, f, policy, TODAY) for u, f in facts.items()}
+    yield platform, counts, history, envelopes, derivations, repairs
     platform.close()
 
 
 def test_the_engine_reproduces_the_2020_baseline(demo: Any) -> None:
-    _, counts, history, envelopes, derivations = demo
+    _, counts, history, envelopes, derivations, _ = demo
     assert counts["organizations"] == 7391 and counts["ratings"] == 2675
     lists = on_lists(derivations, BASELINE)
     assert {name: len(members) for name, members in lists.items()} == PLAN_2020
@@ -102,14 +117,19 @@ def test_the_engine_reproduces_the_2020_baseline(demo: Any) -> None:
 def test_the_production_consumer_gives_the_same_lists(demo: Any) -> None:
     """A sample (every listed organization and every 3A+ holder of one district) through the bus, the
     inspection consumer and the entries table; the API's as-of lists equal the pure replay's."""
-    platform, _, _, envelopes, derivations = demo
-    lists = on_lists(derivations, BASELINE)
+    platform, _, _, envelopes, derivations, repairs = demo
+    lists, now = on_lists(derivations, BASELINE), on_lists(derivations, TODAY)
     listed = lists["red"] | lists["abnormal"] | lists["serious"]
-    sample = {u for u in listed if u[-2] in "02468ACEGJ"} | lists["abnormal"] | lists["serious"]
+    later = {r.uscc for r in repairs} | now["abnormal"] | now["serious"] | now["red"]
+    sample = ({u for u in listed if u[-2] in "02468ACEGJ"} | lists["abnormal"] | lists["serious"]
+              | {u for u in later if u[-1] in "05"})
     related = [e for e in envelopes if e.type in FACTS and e.data.get("uscc") in sample]
     inspection = platform.inspection
     inspection.bus.publish(related)
-    deliver(inspection, [])
+    deliver(as_of(inspection, CREDIT_BASELINE), [])  # as `socreg demo`: the engine as of the baseline ...
+    repaired = repair_credit(inspection)  # ... then the applications and decisions on their days, the sweep
+    mine = [r for r in repairs if r.uscc in sample]
+    assert repaired["applications"] == len(mine) and repaired["approved"] == sum(r.approve for r in mine) > 20
     with TestClient(create_app(platform, run_workers=False)) as client:
         headers = {"Authorization": "Bearer " + client.post("/auth/token", data={
             "username": "inspector", "password": "inspector-demo-pw"}).json()["access_token"]}
@@ -119,6 +139,30 @@ def test_the_production_consumer_gives_the_same_lists(demo: Any) -> None:
             assert answer.status_code == 200, answer.text
             got = {x["uscc"] for x in answer.json()["items"]}
             assert got == lists[name] & sample, name
-        counts = client.get("/inspection/credit/counts", params={"as_of": BASELINE.isoformat()}, headers=headers)
-        assert counts.json()["organizations"] == {n: len(lists[n] & sample) for n in ("abnormal", "serious", "red")}
+        for day, expected in ((BASELINE, lists), (TODAY, now)):
+            counts = client.get("/inspection/credit/counts", params={"as_of": day.isoformat()}, headers=headers)
+            assert counts.json()["organizations"] == {n: len(expected[n] & sample) for n in ("abnormal", "serious", "red")}
+        for name in ("abnormal", "serious"):
+            answer = client.get(f"/inspection/credit-lists/{name}", params={"as_of": TODAY.isoformat(), "size": 500},
+                                headers=headers)
+            assert {x["uscc"] for x in answer.json()["items"]} == now[name] & sample, name
     assert all(lists[n] & sample for n in ("red", "abnormal", "serious"))
+
+
+def test_the_demo_present_after_credit_repair(demo: Any) -> None:
+    """After 2020 organizations apply for removal once they performed their duty (weeks later; 8% never do) and
+    the registrar decides within the working-day limit (R8.4.2, R8.4.3); nothing of it happens in 2020."""
+    _, _, _, _, derivations, repairs = demo
+    lists = on_lists(derivations, TODAY)
+    assert {name: len(members) for name, members in lists.items()} == FIGURES_TODAY
+    assert not lists["red"] & (lists["abnormal"] | lists["serious"])
+    assert len(repairs) > 2000 and all(r.applied_on >= REPAIR_OPENS for r in repairs)
+    policy = CreditPolicy()
+    for r in repairs:
+        days = policy.serious_decision_working_days if r.list == "serious" else policy.removal_working_days
+        assert r.decided_on is None or r.applied_on < r.decided_on <= add_working_days(r.applied_on, days, frozenset())
+    # every organization on today's lists got there by a rule; those escalated still owe a report
+    open_today = [e for d in derivations.values() for e in d.entries if e.open_on(TODAY) and e.list != "red"]
+    assert {e.trigger for e in open_today if e.list == "serious"} <= {"abnormal_two_years", "suspension"}
+    escalated = [e for e in open_today if e.trigger == "abnormal_two_years"]
+    assert sum(e.duty_done_on is None for e in escalated) > 0.9 * len(escalated)
