@@ -26,7 +26,7 @@ from bench.common import (HOST, Server, clean_env, free_port, get_token, http, l
 
 NAME = "memory"
 TARGET_MIB = 400
-DEMO_READY_TIMEOUT_S = 240  # loading the demo register takes about a minute on a 2-core machine
+DEMO_READY_TIMEOUT_S = 600  # the demo history with the credit engine takes about 3 minutes on a 2-core machine
 DEMO_REGISTRAR = ("registrar", "registrar-demo-pw")  # the README's demo account
 
 

@@ -21,6 +21,11 @@ REQUIRED = ("total.total", "total.goal", "total.progress", "total.per_10000_resi
             "by_district.350200", "rating_distribution.4A", "rating_distribution.none",
             "annual_report_filing.2025.rate", "annual_report_filing.2025.due", "inspections.2026.drawn",
             "inspections.2026.share_of_city_level", "inspections.2026.minimum")
+# the goal's share by type (city-level) and by district (350200 = the city level; 350203 = 思明区's own)
+BREAKDOWN = tuple(f"rated_3a_plus_breakdown.{row}.{variant}.{figure}"
+                  for row in ("by_type.social_group", "by_district.350200", "by_district.350203")
+                  for variant in ("variant_all", "variant_eligible")
+                  for figure in ("rated_3a_plus", "denominator", "share"))
 
 
 def resolve(stats: dict[str, Any], path: str) -> Any:
@@ -47,11 +52,18 @@ def shown(value: Any, text: str) -> bool:
 
 @pytest.fixture(scope="module")
 def goals_data(portal: Portal) -> None:
-    """A city-level organization rated 4A on the abnormal list, and one drawn for inspection this year:
-    so the goal share, list counts and inspection coverage are not all zero."""
+    """A city-level organization rated 4A on the abnormal list, one drawn for inspection this year, and a
+    district-level one of 思明区 rated 3A: so the goal share (city-wide, by type, by district), list counts
+    and inspection coverage are not all zero."""
     rated, drawn = portal.register(next(_serial)), portal.register(next(_serial))
-    for uscc in (rated, drawn):
+    local = portal.register(next(_serial), level="district", district="350203", established_on="2018-03-01")
+    for uscc in (rated, drawn, local):
         portal.wait_searchable(uscc)
+    portal.publish("registry.rating.awarded", {"uscc": local, "rating_id": 52601, "grade": "3A", "score": "80",
+                                               "awarded_on": TODAY, "expires_on": "2031-03-16",
+                                               "evaluating_body": "厦门市思明区社会组织评估委员会",
+                                               "awarded_by": "registrar1"})
+    portal.wait_profile(local, lambda p: p["rating"] is not None)
     portal.publish("registry.annual_report.overdue", {"uscc": rated, "year": 2024, "deadline": "2025-05-31",
                                                       "detected_on": "2025-06-01"})
     portal.wait_profile(rated, lambda p: p["credit_lists"] == ["abnormal"])
@@ -116,13 +128,23 @@ def test_every_dashboard_figure_equals_the_statistics_of_the_same_day(page: Any,
     marked = check_figures(page, stats_by_day, day)
     on_the_day = {f["path"] for f in marked if f["asOf"] is None}
     assert not set(REQUIRED) - on_the_day
+    assert not set(BREAKDOWN) - on_the_day
     stats = stats_by_day[day]
     assert stats["credit_lists"]["abnormal"] >= 1 and stats["rating_distribution"]["4A"] >= 1
+    breakdown = stats["rated_3a_plus_breakdown"]
+    assert breakdown["by_district"]["350203"]["variant_all"]["rated_3a_plus"] >= 1  # the district's own 3A
+    assert breakdown["by_district"]["350200"] == {k: {f: v for f, v in stats["rated_3a_plus_city_level"][k].items()
+                                                      if f != "registered_on_or_before"}
+                                                  for k in ("variant_all", "variant_eligible")}
     assert stats["inspections"][-1]["drawn"] >= 1
     # over time: 31 December of the five years before, then the day itself, each as of its own day
     series = [f["asOf"] for f in marked if f["path"] == "total.total" and f["asOf"]]
     assert series == ["2021-12-31", "2022-12-31", "2023-12-31", "2024-12-31", "2025-12-31", TODAY]
-    assert page.locator("svg.chart[role=img]").count() >= 6
+    assert page.locator("svg.chart[role=img]").count() >= 8  # with the 3A+ share by type and by district
+    # the two breakdown charts draw the 25% goal line
+    for title in ("市级社会组织3A及以上占比（按组织类型）与25%目标", "各区社会组织3A及以上占比与25%目标"):
+        chart = page.locator("svg.chart", has=page.locator(f"title:text-is('{title}')"))
+        assert chart.count() == 1 and "目标 25.0%" in chart.inner_html()
     assert_accessible(page)
     screenshot(page, "dashboard")
 

@@ -136,3 +136,6 @@ index_queue = Table(
 )
 
 Index("ix_search_organizations_level_status", organizations.c.level, organizations.c.status)
+# the statistics read annual reports grouped by these (adapters/views.read_facts): an index-only scan
+Index("ix_search_annual_reports_statistics", annual_reports.c.year, annual_reports.c.first_submitted_on,
+      annual_reports.c.deadline, annual_reports.c.overdue_on)

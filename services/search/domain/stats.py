@@ -4,6 +4,18 @@ R9.9 (domain-rules.md): the share of city-level organizations with a valid 3A+ g
 25% goal. Numerator: city-level, active on the day, valid 3A/4A/5A. Denominator, variant "all":
 every active city-level organization; variant "eligible": only those registered at least two full
 years before the day (eligible for evaluation).
+
+The goal's breakdowns (issue 7: "over time, by district, by type"), both variants each:
+- by type: the goal's own population (city-level organizations) split by type; the rows add up to
+  the city-wide figures.
+- by district: keyed by the registration division (the `district` column, USCC positions 3-8).
+  "350200" is the city level itself (the goal's population, equal to the city-wide figures); each
+  district code holds that district's own organizations, i.e. the district-level organizations its
+  civil-affairs bureau registered. R9.9's numerator requires positions 3-8 = 350200, so district-level
+  organizations do NOT count toward the city's 25% goal; their rows apply the same definition (valid
+  3A+ grade, active, registered two full years for "eligible") and are read against the same 25% line
+  for comparison only. (City-level organizations have no district in the register: where they sit is
+  free text in the domicile, so they are not split by district.)
 """
 from __future__ import annotations
 
@@ -40,6 +52,39 @@ def rated_share(rated: int, denominator: int, goal: float) -> dict[str, Any]:
     share = ratio(rated, denominator)
     return {"rated_3a_plus": rated, "denominator": denominator, "share": rounded(share),
             "goal": goal, "meets_goal": None if share is None else share >= goal}
+
+
+TOP_GRADES = frozenset(("3A", "4A", "5A"))
+
+
+@dataclass
+class ShareCounts:
+    """The four counts behind both R9.9 variants of one population."""
+
+    rated: int = 0
+    all: int = 0
+    rated_eligible: int = 0
+    eligible: int = 0
+
+    def add_population(self, active: int, eligible: int) -> None:
+        self.all += active
+        self.eligible += eligible
+
+    def add_rated(self, eligible: bool) -> None:
+        self.rated += 1
+        self.rated_eligible += eligible
+
+
+def share_variants(counts: ShareCounts, goal: float) -> dict[str, Any]:
+    return {"variant_all": rated_share(counts.rated, counts.all, goal),
+            "variant_eligible": rated_share(counts.rated_eligible, counts.eligible, goal)}
+
+
+def rated_breakdown(by_type: dict[str, ShareCounts], by_district: dict[str, ShareCounts], since: date,
+                    goal: float) -> dict[str, Any]:
+    return {"registered_on_or_before": since.isoformat(),
+            "by_type": {k: share_variants(by_type[k], goal) for k in sorted(by_type)},
+            "by_district": {k: share_variants(by_district[k], goal) for k in sorted(by_district)}}
 
 
 def total_progress(total: int, goals: Goals) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -18,6 +19,7 @@ from services.registry.adapters.orm import ratings as registry_ratings
 from services.registry.demo_data import generate_register
 from services.registry.entrypoints.consumers import build_consumers as registry_consumers
 from services.registry.entrypoints.demo import load_history
+from services.search.adapters import views
 from services.search.bootstrap import SearchContainer
 from services.search.domain.stats import eligible_since
 from shared.contracts import topic_for
@@ -169,13 +171,15 @@ def test_statistics_equal_the_registers_own_ratings_and_reports_after_the_demo_h
     o, r = registry_orgs, registry_ratings
     with platform.registry.db.read_session() as session:
         active = and_(o.c.status == "active", o.c.registered_on <= day)
-        valid = (select(r.c.uscc, r.c.grade, o.c.level, o.c.registered_on).join(o, o.c.uscc == r.c.uscc)
+        valid = (select(r.c.uscc, r.c.grade, o.c.level, o.c.registered_on, o.c.type, o.c.district)
+                 .join(o, o.c.uscc == r.c.uscc)
                  .where(active, r.c.status == "valid", r.c.awarded_on <= day, r.c.expires_on > day))
         rated = session.execute(valid).all()
         total = session.execute(select(func.count()).where(active)).scalar_one()
         city = session.execute(select(func.count()).where(active, o.c.level == "city")).scalar_one()
         eligible = session.execute(select(func.count()).where(
             active, o.c.level == "city", o.c.registered_on <= eligible_since(day))).scalar_one()
+        population = session.execute(select(o.c.level, o.c.type, o.c.district, o.c.registered_on).where(active)).all()
         rp = registry_reports
         filed = dict(session.execute(select(rp.c.year, func.count()).where(
             rp.c.first_submitted_on.is_not(None), rp.c.first_submitted_on <= day).group_by(rp.c.year)).all())
@@ -195,6 +199,36 @@ def test_statistics_equal_the_registers_own_ratings_and_reports_after_the_demo_h
     assert (goal["variant_all"]["rated_3a_plus"], goal["variant_all"]["denominator"]) == (len(top), city)
     assert (goal["variant_eligible"]["rated_3a_plus"], goal["variant_eligible"]["denominator"]) == (
         sum(1 for row in top if row.registered_on <= eligible_since(day)), eligible)
+    # the goal's share by type (city-level organizations) and by district (each registration division's own
+    # organizations: 350200 the city level, a district code its district-level ones), both variants
+    since = eligible_since(day)
+
+    def shares(orgs: list[Any], rated_rows: list[Any]) -> dict[str, Any]:
+        def one(rated_n: int, n: int) -> dict[str, Any]:
+            return {"rated_3a_plus": rated_n, "denominator": n, "share": round(rated_n / n, 4) if n else None,
+                    "goal": 0.25, "meets_goal": rated_n / n >= 0.25 if n else None}
+        return {"variant_all": one(len(rated_rows), len(orgs)),
+                "variant_eligible": one(sum(1 for x in rated_rows if x.registered_on <= since),
+                                        sum(1 for x in orgs if x.registered_on <= since))}
+
+    city_orgs = [x for x in population if x.level == "city"]
+    breakdown = body["rated_3a_plus_breakdown"]
+    assert breakdown["registered_on_or_before"] == since.isoformat()
+    assert breakdown["by_type"] == {t: shares([x for x in city_orgs if x.type == t], [x for x in top if x.type == t])
+                                    for t in sorted({x.type for x in city_orgs})}
+    all_top = [row for row in rated if row.grade in ("3A", "4A", "5A")]
+    assert breakdown["by_district"] == {
+        d: shares([x for x in population if x.district == d], [x for x in all_top if x.district == d])
+        for d in sorted({x.district for x in population})}
+    assert len(breakdown["by_district"]) > 2 and len(breakdown["by_type"]) > 1
+    assert sum(v["variant_all"]["rated_3a_plus"] for k, v in breakdown["by_district"].items() if k != "350200") > 0
+    assert breakdown["by_district"]["350200"]["variant_all"] == goal["variant_all"]
+    # and the dashboard's history (several days from one read) equals the statistics of each day
+    days = [date(2021, 12, 31), date(2024, 2, 29), date(2025, 12, 31), day]
+    with search.db.read_session() as session:
+        many = views.statistics_many(session, days, search.goals)
+    for one_day in days:
+        assert many[one_day] == stats(search_client, as_of=one_day.isoformat())
     by_year = {row["year"]: row for row in body["annual_report_filing"]}
     assert {y: row["filed"] for y, row in by_year.items() if row["filed"]} == filed
     assert {y: row["overdue"] for y, row in by_year.items() if row["overdue"]} == overdue

@@ -85,7 +85,12 @@ def published_list(list_name: Annotated[schemas.CreditList, Path()], c: Containe
             "size": size, "items": items}
 
 
-@router.get("/stats")
+@router.get("/stats", response_model=schemas.Statistics, description=(
+    "Counts and ratios as of a day (default today) and progress toward the plan's goals. "
+    "rated_3a_plus_city_level is the 25% goal (R9.9: city-level organizations, both variants); "
+    "rated_3a_plus_breakdown gives the same share by type (city-level organizations) and by district "
+    "(350200: the city level; a district code: that district's district-level organizations, which do not "
+    "count toward the city goal and are shown for comparison)."))
 def statistics(c: Container, as_of: Annotated[date | None, Query(description="YYYY-MM-DD; default today")] = None
                ) -> dict[str, Any]:
     day = as_of or c.clock.today()

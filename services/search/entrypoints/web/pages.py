@@ -193,6 +193,23 @@ MESSAGES.update({
     "dash.no_inspections": ("统计日期前没有抽查记录。", "No inspection drawn by this day."),
     "dash.no_filing": ("统计日期前没有应报年度。", "No report year due by this day."),
     "dash.total_row": ("合计", "Total"),
+    "dash.rated_by": ("3A及以上占比：按组织类型、按所在区", "3A+ share by type and by district"),
+    "dash.rated_by_type": ("市级社会组织3A及以上占比（按组织类型）", "City-level 3A+ share by type"),
+    "dash.rated_by_type_chart": ("市级社会组织3A及以上占比（按组织类型）与25%目标",
+                                 "City-level 3A+ share by type against the 25% goal"),
+    "dash.rated_by_district": ("各区社会组织3A及以上占比", "3A+ share by district"),
+    "dash.rated_by_district_chart": ("各区社会组织3A及以上占比与25%目标", "3A+ share by district against the 25% goal"),
+    "dash.rated_by_district_note": (
+        "“厦门市（市级）”一行即市级目标本身；各区一行为该区登记的区级社会组织，按同一口径计算，"
+        "不计入市级社会组织25%的目标，仅作对照。",
+        "The city-level row is the goal itself. Each district's row counts the district-level organizations that "
+        "district registered, by the same definition; they do not count toward the 25% goal for city-level "
+        "organizations and are shown for comparison."),
+    "dash.col_rated": ("3A及以上", "3A or higher"), "dash.col_denominator": ("组织数", "Organizations"),
+    "dash.col_share": ("占比", "Share"),
+    "dash.col_eligible_rated": ("3A及以上（满两年）", "3A or higher (eligible)"),
+    "dash.col_eligible_denominator": ("已满两年组织数", "Eligible organizations"),
+    "dash.col_eligible_share": ("占比（满两年口径）", "Share (eligible)"),
 })
 
 pages = Pages(Path(__file__).parent / "templates", messages=MESSAGES)

@@ -202,9 +202,11 @@ def dashboard_page(request: Request, c: Container) -> Response:
             errors["as_of"] = pages.t(request, "dash.bad_date")
         else:
             day = parsed
+    days = series_days(day)
     with c.db.read_session() as session:
-        stats = views.statistics(session, day, c.goals)
-        series = [(d, views.statistics(session, d, c.goals) if d != day else stats) for d in series_days(day)]
+        by_day = views.statistics_many(session, days, c.goals)  # one read of the facts for every day shown
+    stats = by_day[day]
+    series = [(d, by_day[d]) for d in days]
     t: Callable[..., str] = lambda key, **kw: pages.translate(lang, key, **kw)  # noqa: E731
     charts = _charts(stats, series, lang, t)
     return pages.render(request, "dashboard.html", title=pages.t(request, "dash.title"), stats=stats,
@@ -237,7 +239,14 @@ def _charts(stats: dict[str, Any], series: list[tuple[date, dict[str, Any]]], la
         return 0.0 if v is None else float(v) * 100
 
     rated = stats["rated_3a_plus_city_level"]["variant_all"]
+    breakdown = stats["rated_3a_plus_breakdown"]
     return {
+        "rated_type": charts.bar_chart(
+            [(label(lang, "type", k), pct(v["variant_all"]["share"])) for k, v in breakdown["by_type"].items()],
+            title=t("dash.rated_by_type_chart"), unit="%", goal=rated["goal"] * 100, data_table=False),
+        "rated_district": charts.bar_chart(
+            [(label(lang, "district", k), pct(v["variant_all"]["share"])) for k, v in breakdown["by_district"].items()],
+            title=t("dash.rated_by_district_chart"), unit="%", goal=rated["goal"] * 100, data_table=False),
         "total": charts.line_chart([(d.isoformat(), s["total"]["total"]) for d, s in series],
                                    title=t("dash.chart_total"), goal=stats["total"]["goal"], data_table=False),
         "rated": charts.line_chart([(d.isoformat(), pct(s["rated_3a_plus_city_level"]["variant_all"]["share"]))
