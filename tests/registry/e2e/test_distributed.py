@@ -3,12 +3,10 @@
 Kafka-protocol broker (Tansu). A registration through HTTP reaches a Kafka consumer here."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,33 +14,23 @@ import pytest
 from shared.contracts import TOPICS
 from shared.events.kafka_bus import KafkaBus
 from tests.fixtures.databases import reset_pg_schema
-from tests.fixtures.servers import free_port
-from tests.registry.e2e.test_cross_process import SECRET, _socreg, _wait_ready
+from tests.fixtures.processes import SECRET, kafka_settings, run_socreg, socreg_env, socreg_processes
 from tests.registry.factories import registration_body
 
 
 @pytest.fixture
-def distributed(tansu_broker: str, pg_database: str) -> Iterator[tuple[str, str]]:
+def distributed(tansu_broker: str, pg_database: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
     prefix = f"e2e{uuid.uuid4().hex[:6]}."
-    env = {**os.environ, "SOCREG_SECRET_KEY": SECRET, "SOCREG_BUS_BACKEND": "kafka",
-           "SOCREG_KAFKA_BOOTSTRAP_SERVERS": tansu_broker, "SOCREG_KAFKA_TOPIC_PREFIX": prefix,
-           "SOCREG_KAFKA_SESSION_TIMEOUT_MS": "2000", "SOCREG_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
-           "SOCREG_REGISTRY_DATABASE_URL": reset_pg_schema(pg_database, f"d_{uuid.uuid4().hex[:8]}")}
-    _socreg("migrate", env=env)
-    _socreg("user", "add", "reg", "--role", "registrar", "--password", "reg-password", env=env)
-    port = free_port()
-    api = subprocess.Popen([sys.executable, "-m", "socreg", "serve", "registry", "--host", "127.0.0.1",
-                            "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    relay = subprocess.Popen([sys.executable, "-m", "socreg", "worker", "registry"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        _wait_ready(f"http://127.0.0.1:{port}", api)
-        yield f"http://127.0.0.1:{port}", prefix
-    finally:
-        for proc in (api, relay):
-            proc.terminate()
-            proc.wait(timeout=30)
-        assert relay.returncode == 0, relay.stderr.read() if relay.stderr else ""
+    env = socreg_env(SOCREG_SECRET_KEY=SECRET, SOCREG_DATA_DIR=str(tmp_path / "data"),
+                     **kafka_settings(tansu_broker, prefix),
+                     SOCREG_REGISTRY_DATABASE_URL=reset_pg_schema(pg_database, f"d_{uuid.uuid4().hex[:8]}"))
+    run_socreg("migrate", env=env)
+    run_socreg("user", "add", "reg", "--role", "registrar", "--password", "reg-password", env=env)
+    with socreg_processes(env, tmp_path) as procs:
+        api, relay = procs.api("registry"), procs.worker("registry")
+        api.wait_ready()
+        yield str(api.url), prefix
+        assert relay.stop() == 0, relay.tail()
 
 
 def test_registration_reaches_a_kafka_consumer_through_the_relay_process(
