@@ -274,7 +274,7 @@ def _replay(container: InspectionContainer, actions: list[Action]) -> None:
 
 CREDIT_BASELINE = date(2020, 12, 31)
 REPAIR_OPENS = date(2021, 1, 4)  # the first working day after the baseline
-NEVER_APPLY = 0.08  # organizations that never apply: they stay listed (and are escalated after 2 years)
+NEVER_APPLY = 0.01  # organizations that never apply: they stay listed (and are escalated after 2 years)
 RESURFACE = 0.5  # uncontactable organizations that are found again at their domicile and apply
 STATEMENTS = {"abnormal": "已履行相关义务（补报年度工作报告/完成整改/恢复在登记住所办公），申请移出活动异常名录（演示）",
               "serious": "列入严重违法失信名单已满2年，期间未再出现列入情形，相关义务已履行，申请移出（演示）"}
@@ -336,7 +336,7 @@ def _repairs_of(uscc: str, facts: list[Fact], policy: CreditPolicy, today: date,
             continue
         seen.add(ready_on)
         rng = random.Random(f"{seed}-apply-{uscc}-{ready_on.isoformat()}")
-        applied = ready_on + timedelta(days=round(rng.triangular(10, 90, 25)))  # some weeks later
+        applied = ready_on + timedelta(days=round(rng.triangular(10, 180, 45)))  # weeks to months later
         if applied < REPAIR_OPENS:
             applied = REPAIR_OPENS + timedelta(days=rng.randint(0, 45))
         if applied > today or (repairs and (repairs[-1].decided_on or today) >= applied):

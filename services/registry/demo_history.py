@@ -2,9 +2,13 @@
 (年检) before 年检改年报 (2018 and 2019) and evaluation ratings 2011-2025.
 
 Synthetic and deterministic (a seed). Reports: most organizations file on time and are accepted;
-a realistic share files late, is returned (and mostly corrects and resubmits), or files nothing -
-the same organizations tend to be the careless ones, and filing improves year by year. The 2025
-reports are partly still under review. Ratings: the share of city-level organizations holding a
+a realistic share files late (a little after the deadline, or - those who missed the filing season -
+1-9 months after it), is returned (and mostly corrects and resubmits); very few never file, mostly
+dormant organizations (僵尸型), which the registrar ends after their second missed year in a row
+(R2.4.3: deregistered after liquidating, or revoked - generate_history's closures, applied by
+entrypoints.demo.load_history through the registry's handlers on their days). The same organizations
+tend to be the careless ones, and filing improves year by year. The 2025 reports are partly still
+under review, and partly not yet filed. Ratings: the share of city-level organizations holding a
 valid 3A+ grade at the end of each year follows TARGET_3A (about 19% at the end of 2020, rising to
 25% by 2025: the city plan's baseline and goal); grades last 5 years, organizations re-apply after
 expiry, and each award passes the registry's own rules (eligibility, exclusions).
@@ -48,6 +52,23 @@ INSPECTION_LATE = {2018: 0.27, 2019: 0.24}
 INSPECTION_QUALIFIED = 0.635  # 合格; then 基本合格 up to INSPECTION_BASIC, the rest 不合格
 INSPECTION_BASIC = 0.93
 REVIEWER = "demo-registrar"
+# a report that missed its deadline: the share filed late after all (the rest never: R4.5, it stays on the
+# 活动异常名录), and how many days after the deadline (triangular: low, high, mode - 1 to 9 months)
+LATE_FILED = 0.985
+LATE_DAYS = (30, 270, 90)
+# dormant organizations (僵尸型): the share that stops reporting at some point of 2020-2024 (careless ones
+# more often); after the second missed deadline in a row (R2.4.3) the registrar urges them to deregister -
+# DEREGISTERED do, DEREGISTER_DAYS after it - and revokes the others REVOKE_DAYS after it (the notice and
+# the hearing first)
+DORMANT = 0.04
+DEREGISTERED = 0.8
+DEREGISTER_DAYS = (75, 330, 150)
+REVOKE_DAYS = (150, 400, 240)
+# R2.4.2/R2.4.3: missing the report 2 years running is 不按照规定接受监督检查 (SHT art. 30; MFQ art. 25(3))
+REVOCATION_BASIS = {
+    "social_group": "《社会团体登记管理条例》第三十条第一款第（三）项：连续两年未按规定报送年度工作报告（不按照规定接受监督检查）",
+    "social_service": "《民办非企业单位登记管理暂行条例》第二十五条第一款第（三）项：连续两年未按规定报送年度工作报告（不按照规定接受监督检查）",
+}
 
 
 @dataclass(frozen=True)
@@ -65,13 +86,49 @@ class DemoOrg:
 
 def generate(orgs: list[DemoOrg], policy: ReportPolicy, today: date, seed: int = 2020
              ) -> tuple[list[ImportedReport], list[AwardRating]]:
+    reports, awards, _ = generate_history(orgs, policy, today, seed)
+    return reports, awards
+
+
+def generate_history(orgs: list[DemoOrg], policy: ReportPolicy, today: date, seed: int = 2020
+                     ) -> tuple[list[ImportedReport], list[AwardRating], list[Closure]]:
+    """The reports, the awards and the registrar's closures of dormant organizations (dated, up to today).
+
+    The main sequence decides, as it always did, who files by the deadline (or a little after) and who
+    misses it, and the ratings are drawn on that filing season's record (an organization that filed months
+    late was not among that year's applicants). Then, from sequences of each organization's own (so the
+    ratings, the 2018/2019 年检 and the 2020 baseline stay exactly what they were): a missed report is filed
+    late after all (LATE_FILED, 1-9 months after the deadline, through the same import, so the events carry
+    the real dates) or never; and a few organizations go dormant (僵尸型, DORMANT) - they file nothing from
+    a year on, and after their second missed deadline in a row the registrar ends them (closures)."""
     rng = random.Random(seed)
     careless = {o.uscc for o in orgs if rng.random() < 0.18}
-    reports = [r for o in orgs for r in _reports_of(rng, o, policy, today, o.uscc in careless)]
-    filed = {(r.uscc, r.year): r for r in reports}
-    awards = _ratings(rng, orgs, filed, policy, today)
+    season = {o.uscc: _season(rng, o, policy, today, o.uscc in careless) for o in orgs}
+    filed = {(o.uscc, s.year): s.report or s.draft for o in orgs for s in season[o.uscc][1]
+             if (s.report or s.draft) is not None}
+    awards = _ratings(rng, orgs, filed, policy, today)  # type: ignore[arg-type]
     inspections = _inspections(random.Random(f"{seed}-annual-inspection"), orgs, careless, awards, policy, today)
-    return reports + inspections, awards
+    rated_in = {}  # type: ignore[var-annotated]
+    for award in awards:
+        rated_in[award.uscc] = max(award.awarded_on.year, rated_in.get(award.uscc, 0))
+    reports, ended = [], []
+    for org in orgs:
+        dormant = _dormancy(org, org.uscc in careless, policy, seed, rated_in.get(org.uscc, 0))
+        static, years = season[org.uscc]
+        for one in years:
+            if dormant is not None and one.year >= dormant.first_missed:
+                continue  # it files nothing any more
+            report = one.report
+            if one.missed:
+                own = random.Random(f"{seed}-late-{org.uscc}-{one.year}")
+                if own.random() < LATE_FILED:
+                    day = policy.deadline(org.type, one.year) + timedelta(days=round(own.triangular(*LATE_DAYS)))
+                    report = _filing(own, org, one.year, day, today, org.uscc in careless, static)
+            if report is not None or one.draft is not None:
+                reports.append(report or one.draft)  # type: ignore[arg-type]
+        if dormant is not None and (closure := _closure(org, dormant, seed)).on < today:
+            ended.append(closure)
+    return reports + inspections, awards, _numbered(ended)
 
 
 # --- annual inspections before 年检改年报 (2018, 2019) ---------------------------------------------------------------
@@ -131,22 +188,32 @@ def _inspection(rng: random.Random, org: DemoOrg, year: int, deadline: date, car
 # --- annual reports -----------------------------------------------------------------------------------------------
 
 
-def _reports_of(rng: random.Random, org: DemoOrg, policy: ReportPolicy, today: date,
-                careless: bool) -> list[ImportedReport]:
+@dataclass(frozen=True)
+class _Year:
+    year: int
+    report: ImportedReport | None  # filed by the deadline or a little after
+    draft: ImportedReport | None  # a missed report's draft, started and left
+    missed: bool
+
+
+def _season(rng: random.Random, org: DemoOrg, policy: ReportPolicy, today: date,
+            careless: bool) -> tuple[dict[str, Any], list[_Year]]:
+    """Each report year's filing season on the main sequence: filed (mostly on time) or missed."""
     out, static = [], _static(rng, org)
     for year in REPORT_YEARS:
         if not policy.obliged(org.type, org.registered_on, year) or policy.deadline(org.type, year) >= today:
             continue
         miss = MISSING[year] * (3.2 if careless else 0.45)
         if rng.random() < miss:
+            draft = None
             if rng.random() < 0.2:  # a draft started and left
-                out.append(ImportedReport(org.uscc, year, _content(rng, org, year, partial=True), _user(org),
-                                          _at(date(year + 1, 3, 1) + timedelta(days=_below(rng, 60)), rng)))
+                draft = ImportedReport(org.uscc, year, _content(rng, org, year, partial=True), _user(org),
+                                       _at(date(year + 1, 3, 1) + timedelta(days=_below(rng, 60)), rng))
+            out.append(_Year(year, None, draft, True))
             continue
-        report = _filed(rng, org, year, policy.deadline(org.type, year), today, careless, static)
-        if report is not None:
-            out.append(report)
-    return out
+        out.append(_Year(year, _filed(rng, org, year, policy.deadline(org.type, year), today, careless, static),
+                         None, False))
+    return static, out
 
 
 def _filed(rng: random.Random, org: DemoOrg, year: int, deadline: date, today: date, careless: bool,
@@ -154,6 +221,13 @@ def _filed(rng: random.Random, org: DemoOrg, year: int, deadline: date, today: d
     late = rng.random() < (0.22 if careless else 0.04)
     opened = deadline - timedelta(days=100)
     day = deadline + timedelta(days=1 + _below(rng, 60)) if late else opened + timedelta(days=_below(rng, 100))
+    return _filing(rng, org, year, day, today, careless, static)
+
+
+def _filing(rng: random.Random, org: DemoOrg, year: int, day: date, today: date, careless: bool,
+            static: dict[str, Any]) -> ImportedReport | None:
+    """A report submitted on `day`, maybe returned (and mostly corrected), then reviewed; None if `day`
+    lies ahead (a late filer that has not filed yet)."""
     now = datetime(today.year, today.month, today.day, tzinfo=CHINA)  # nothing of the history lies ahead
 
     def past(at: datetime | None) -> datetime | None:
@@ -178,6 +252,74 @@ def _filed(rng: random.Random, org: DemoOrg, year: int, deadline: date, today: d
                           submitted - timedelta(days=1 + _below(rng, 20)), submitted_at=submitted,
                           returned_at=returned_at, return_reasons=reasons, resubmitted_at=resubmitted,
                           accepted_at=reviewed, conclusion=conclusion, reviewer=REVIEWER)
+
+
+# --- dormant organizations (僵尸型社会组织): 注销 or 撤销登记 ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dormancy:
+    uscc: str
+    first_missed: int  # the first report year it never filed; it files nothing after
+    second_deadline: date  # the deadline of the second year missed in a row (R2.4.3: 2 consecutive years)
+
+
+@dataclass(frozen=True)
+class Closure:
+    """How the registrar ends a dormant organization after its second missed report (R2.4.3): urged to
+    wind up, it liquidates and is deregistered (注销, R2.3.1), or it does not and is revoked (撤销登记,
+    R2.4.2/R2.4.3: 不按照规定接受监督检查)."""
+
+    uscc: str
+    kind: str  # "deregister" | "revoke"
+    on: date  # the deregistration day (the registry dates it by its clock) or the revocation's effective day
+    legal_basis: str = ""
+    decision_number: str | None = None
+    liquidation_completed_on: date | None = None
+    liquidation_report: str = ""
+
+
+def _dormancy(org: DemoOrg, careless: bool, policy: ReportPolicy, seed: int, last_rated: int) -> Dormancy | None:
+    """Whether (on a sequence of its own) the organization goes dormant, and from which report year; not an
+    organization rated after that year (its grade was decided on the reports it then filed). Foundations do
+    not here (the handbook gives their revocation ground no article: R2.4.2 covers 社团 and 民非)."""
+    if org.type not in REVOCATION_BASIS:
+        return None
+    rng = random.Random(f"{seed}-dormant-{org.uscc}")
+    if rng.random() >= DORMANT * (2.5 if careless else 0.65):
+        return None
+    owed = [y for y in REPORT_YEARS if policy.obliged(org.type, org.registered_on, y)]
+    if len(owed) < 2:
+        return None
+    first = rng.choice(owed[:-1])
+    if last_rated > first:
+        return None
+    return Dormancy(org.uscc, first, policy.deadline(org.type, first + 1))
+
+
+def _closure(org: DemoOrg, dormant: Dormancy, seed: int) -> Closure:
+    """After the second missed deadline the registrar urges the organization to wind up: most liquidate and
+    are deregistered (R2.3.1: within 15 days of the liquidation); the rest are revoked after the notice."""
+    own = random.Random(f"{seed}-closure-{org.uscc}")
+    if own.random() < DEREGISTERED:
+        on = dormant.second_deadline + timedelta(days=round(own.triangular(*DEREGISTER_DAYS)))
+        completed = on - timedelta(days=3 + _below(own, 12))
+        return Closure(org.uscc, "deregister", on, liquidation_completed_on=completed,
+                       liquidation_report=f"清算报告（演示）：连续两年未报送年度工作报告，经登记管理机关督促，"
+                                          f"理事会决议终止，于{completed.isoformat()}完成清算")
+    on = dormant.second_deadline + timedelta(days=round(own.triangular(*REVOKE_DAYS)))
+    return Closure(org.uscc, "revoke", on, legal_basis=REVOCATION_BASIS[org.type])
+
+
+def _numbered(ended: list[Closure]) -> list[Closure]:
+    """In date order; each revocation with its decision number (厦民撤字〔year〕第n号)."""
+    out, numbers = [], {}  # type: ignore[var-annotated]
+    for c in sorted(ended, key=lambda c: (c.on, c.uscc)):
+        if c.kind == "revoke":
+            numbers[c.on.year] = numbers.get(c.on.year, 0) + 1
+            c = Closure(c.uscc, c.kind, c.on, c.legal_basis, f"厦民撤字〔{c.on.year}〕第{numbers[c.on.year]}号（演示）")
+        out.append(c)
+    return out
 
 
 RETURN_REASONS = ("财务报表收支合计与明细不符，请核对后重新报送", "未附业务主管单位审查意见", "活动情况填写过于简略，请补充开展的主要活动",

@@ -2,8 +2,9 @@
 handlers (every rule applies, every registration emits its event)."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from services.registry.bootstrap import RegistryContainer
 from services.registry.domain import commands
 from services.registry.service_layer import handlers, imports
 from services.registry.service_layer import reports as report_handlers
+from shared.clock import FixedClock
 
 DEMO_USERS = (
     ("registrar", "registrar", "registrar-demo-pw"),
@@ -61,16 +63,44 @@ def load_demo(container: RegistryContainer, *, seed: int = 2020,
 def load_history(container: RegistryContainer, bodies: list[dict[str, Any]], usccs: list[str],
                  seed: int = 2020) -> dict[str, int]:
     """Annual reports 2020-2025 and the rating history (services.registry.demo_history), through the
-    registry's bulk import handlers (every rule applies, every final state is announced); then the
-    overdue sweep announces the reports that were not filed in time."""
-    from services.registry.demo_history import DemoOrg, generate
+    registry's bulk import handlers (every rule applies, every final state is announced); then the years
+    as they went: the overdue sweep the day after each deadline (the daily job: it announces the reports
+    not filed in time), and between them the registrar ending the dormant organizations (注销 after their
+    liquidation, or 撤销登记) through the registry's own handlers on their days; the sweep on today last."""
+    from services.registry.demo_history import DemoOrg, generate_history
 
     orgs = [DemoOrg(uscc, b["type"], b["category"], b["level"], b["district"], date.fromisoformat(b["established_on"]),
                     Decimal(str(b["registered_funds"])), bool(b.get("charity")), b.get("foundation_kind"))
             for uscc, b in zip(usccs, bodies)]
-    reports, awards = generate(orgs, container.report_policy, container.clock.today(), seed)
+    today = container.clock.today()
+    reports, awards, ended = generate_history(orgs, container.report_policy, today, seed)
     for start in range(0, len(reports), 4 * BATCH):
         imports.import_reports(reports[start:start + 4 * BATCH], container.uow(), container.report_policy)
     imports.import_ratings(awards, container.uow(), container.rating_policy, container.report_policy)
-    overdue = report_handlers.sweep_overdue(container.uow, container.report_policy)  # the daily job's first run
-    return {"annual_reports": len(reports), "ratings": len(awards), "overdue_reports": overdue}
+    counts = {"annual_reports": len(reports), "ratings": len(awards), "overdue_reports": 0, "revoked": 0,
+              "deregistered": 0}
+    policy, pending = container.report_policy, list(ended)
+    sweeps = sorted({deadline + timedelta(days=1) for year in range(policy.first_year, today.year)
+                     for deadline, _ in report_handlers.due_groups(policy, year, today)} | {today})
+    for day in sweeps:
+        while pending and pending[0].on < day:
+            _close(_on(container, pending[0].on), pending.pop(0), counts)
+        on_day = container if day == today else _on(container, day)  # the daily job's run of that day
+        counts["overdue_reports"] += report_handlers.sweep_overdue(on_day.uow, policy)
+    return counts
+
+
+def _on(container: RegistryContainer, day: date) -> RegistryContainer:
+    """The registry as it stood on `day`: its handlers date what they do by its clock."""
+    return dataclasses.replace(container, clock=FixedClock(day))
+
+
+def _close(container: RegistryContainer, closure: Any, counts: dict[str, int]) -> None:
+    if closure.kind == "revoke":
+        handlers.revoke(commands.Revoke(closure.uscc, closure.legal_basis, "demo-registrar", closure.decision_number,
+                                        closure.on), container.uow())
+        counts["revoked"] += 1
+    else:
+        handlers.deregister(commands.Deregister(closure.uscc, closure.liquidation_report,
+                                                closure.liquidation_completed_on, "demo-registrar"), container.uow())
+        counts["deregistered"] += 1
