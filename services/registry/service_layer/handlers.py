@@ -248,13 +248,16 @@ def _recheck_identity(uow: UnitOfWork, org: Organization, diffs: list[tuple[str,
 def deregister(cmd: commands.Deregister, uow: UnitOfWork) -> Organization:
     with uow:
         org = _load(uow, cmd.uscc)
-        org.ensure_active("be deregistered")
+        was = org.status
+        if was != "revoked":  # a revoked organization still completes 注销 after liquidation (R8.4.3)
+            org.ensure_active("be deregistered")
         today = uow.clock.today()
         if cmd.liquidation_completed_on > today:
             raise InvalidInput("liquidation_completed_on lies in the future", rule="R2.3.1 liquidation comes first")
-        org.status, org.ended_on, org.end_reason = "deregistered", today, cmd.liquidation_report
-        _record(uow, org, "deregistration", cmd.by, field="status", old="active", new="deregistered",
-                basis="SHT arts 19-21; MFQ arts 16-17; JJH art. 18")
+        org.status, org.end_reason = "deregistered", cmd.liquidation_report
+        org.ended_on = org.ended_on if was == "revoked" else today  # the organization ended when it was revoked
+        _record(uow, org, "deregistration", cmd.by, field="status", old=was, new="deregistered",
+                basis="SHT arts 19-21; MFQ arts 16-17; JJH art. 18" + ("; R8.4.3" if was == "revoked" else ""))
         uow.publish("registry.organization.deregistered", org.uscc, {
             "uscc": org.uscc, "deregistered_on": today.isoformat(), "liquidation_report": cmd.liquidation_report,
             "decided_by": cmd.by})

@@ -522,7 +522,8 @@ def test_deregistration_and_revocation_close_the_record__R2_3_R2_4(
     for code in (dereg, revoked):
         attempts = [
             ("patch", "", {"name": "厦门市复活协会"}),
-            ("post", "/deregistration", {"liquidation_report": "清算报告2号", "liquidation_completed_on": "2026-05-01"}),
+            *([("post", "/deregistration", {"liquidation_report": "清算报告2号",
+                                            "liquidation_completed_on": "2026-05-01"})] if code == dereg else []),
             ("post", "/revocation", {"legal_basis": "SHT art. 30"}),
             ("post", "/charity-recognition", {}),
             ("post", "/fundraising-qualification", {}),
@@ -532,6 +533,32 @@ def test_deregistration_and_revocation_close_the_record__R2_3_R2_4(
             problem_body = problem(answer, 409, "rule-violation", rule="R2.3/R2.4")
             assert code in problem_body["detail"]
     assert state(client, registrar, platform, dereg, revoked) == closed
+
+
+def test_a_revoked_organization_completes_deregistration_once__R8_4_3(
+        client: TestClient, registrar: Headers, platform: Platform) -> None:
+    """R8.4.3: an organization revoked (撤销登记) still liquidates and completes 注销, which takes it off the
+    serious list; the record keeps the revocation date as its end, the history shows revoked -> deregistered,
+    the event is published, and a second deregistration is 409 R2.3/R2.4."""
+    code = register(client, registrar, service("厦门市先撤后注服务中心"))["uscc"]
+    answer = client.post(f"{ORGS}/{code}/revocation", headers=registrar,
+                         json={"legal_basis": "《民办非企业单位登记管理暂行条例》第二十五条", "effective_on": "2026-03-01"})
+    assert answer.status_code == 200, answer.text
+    answer = client.post(f"{ORGS}/{code}/deregistration", headers=registrar,
+                         json={"liquidation_report": "清算报告9号", "liquidation_completed_on": "2026-05-20"})
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["status"], answer.json()["ended_on"], answer.json()["end_reason"]) == (
+        "deregistered", "2026-03-01", "清算报告9号")
+    history = client.get(f"{ORGS}/{code}/history", headers=registrar).json()
+    assert (history[-1]["action"], history[-1]["old_value"], history[-1]["new_value"]) == (
+        "deregistration", "revoked", "deregistered")
+    [event] = outbox(platform, "registry.organization.deregistered")
+    assert event["subject"] == code
+    closed = state(client, registrar, platform, code)
+    problem(client.post(f"{ORGS}/{code}/deregistration", headers=registrar,
+                        json={"liquidation_report": "清算报告10号", "liquidation_completed_on": "2026-05-21"}),
+            409, "rule-violation", rule="R2.3/R2.4")
+    assert state(client, registrar, platform, code) == closed
 
 
 def test_revocation_dated_in_the_future_is_refused__R2_4(
