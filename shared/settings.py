@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     relay_batch_size: int = Field(500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(0.2, gt=0)
     consumer_poll_seconds: float = Field(0.2, gt=0)
+    consumer_linger_seconds: float = Field(0.05, ge=0, le=2)  # after a short poll, wait so a burst shares a batch
 
     # HTTP
     max_body_bytes: int = Field(1_048_576, ge=1024)

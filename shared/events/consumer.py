@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -23,10 +24,12 @@ Handler = Callable[[Envelope, Any], None]
 
 class ConsumerRunner:
     def __init__(self, name: str, bus: Bus, topics: Sequence[str], handlers: Mapping[str, Handler],
-                 uow_factory: Callable[[], SqlUnitOfWork], *, poll_seconds: float = 0.2) -> None:
+                 uow_factory: Callable[[], SqlUnitOfWork], *, poll_seconds: float = 0.2,
+                 linger_seconds: float = 0.0) -> None:
         self.name, self.bus, self.topics = name, bus, list(topics)
         self.handlers, self.uow_factory = dict(handlers), uow_factory
         self.poll_seconds = poll_seconds
+        self.linger_seconds = linger_seconds  # after a short poll, wait this long so events arriving together share a batch
         self.handled = 0
         self.parked = 0
         self._consumer = None
@@ -39,6 +42,9 @@ class ConsumerRunner:
     def run_once(self, max_records: int = 500, timeout: float | None = None) -> int:
         consumer = self._subscription()
         batch = consumer.poll(max_records, self.poll_seconds if timeout is None else timeout)
+        if batch and len(batch) < max_records and self.linger_seconds > 0:
+            time.sleep(self.linger_seconds)
+            batch += consumer.poll(max_records - len(batch), 0.0)
         try:
             if batch:
                 self._process_batch(batch)

@@ -137,3 +137,34 @@ def test_poison_event_is_parked_and_the_stream_goes_on(platform):
     assert len(parked) == 2
     assert parked[0]["event_id"] is None and "not json" in parked[0]["payload"]
     assert parked[1]["event_id"] == bad.id and "malformed credit.status.changed" in parked[1]["error"]
+
+
+def test_a_lingering_consumer_takes_events_that_arrive_together_in_one_batch(platform):
+    """With linger_seconds the runner waits after a short poll, so a burst shares one transaction;
+    without it, what arrives after the poll waits for the next round."""
+    import threading
+
+    from shared.events.consumer import ConsumerRunner
+
+    first, second = _register(platform, 2)
+    batches: list[int] = []
+
+    class Recording(ConsumerRunner):
+        def _process_batch(self, batch):  # type: ignore[no-untyped-def]
+            batches.append(len(batch))
+            super()._process_batch(batch)
+
+    [runner] = build_consumers(platform.registry)
+    for linger, expected in ((0.0, [1]), (1.0, [2])):
+        batches.clear()
+        lingering = Recording("lingering", platform.bus, runner.topics, runner.handlers,
+                              platform.registry.uow, linger_seconds=linger)
+        platform.bus.publish([_credit_event(first, ["abnormal"])])
+        later = threading.Timer(0.3, platform.bus.publish, [[_credit_event(second, ["abnormal"])]])
+        later.start()
+        lingering.run_once(timeout=2)
+        later.join()
+        assert batches == expected
+        _run_consumer(lingering)
+        lingering.close()
+    assert _credit_lists(platform, second) == ["abnormal"]

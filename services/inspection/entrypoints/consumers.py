@@ -108,4 +108,5 @@ def build_consumers(container: InspectionContainer) -> list[ConsumerRunner]:
     for type_, handle in credit_handlers(container).items():
         handlers[type_] = _both(handlers[type_], handle) if type_ in handlers else handle
     return [ConsumerRunner(CONSUMER, container.bus, topics, handlers, container.uow,
-                           poll_seconds=container.settings.consumer_poll_seconds)]
+                           poll_seconds=container.settings.consumer_poll_seconds,
+                           linger_seconds=container.settings.consumer_linger_seconds)]

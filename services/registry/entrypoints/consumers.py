@@ -57,4 +57,5 @@ HANDLERS = event_handlers(RatingPolicy())  # with the default settings (the cont
 def build_consumers(container: RegistryContainer) -> list[ConsumerRunner]:
     return [ConsumerRunner("registry", container.bus, [TOPICS["credit"], TOPICS["inspection"]],
                            event_handlers(container.rating_policy), container.uow,
-                           poll_seconds=container.settings.consumer_poll_seconds)]
+                           poll_seconds=container.settings.consumer_poll_seconds,
+                           linger_seconds=container.settings.consumer_linger_seconds)]

@@ -5,7 +5,6 @@ the consumer park or skip an event."""
 from __future__ import annotations
 
 import logging
-import time
 from datetime import date
 from typing import Any
 
@@ -64,27 +63,6 @@ class SearchConsumerRunner(ConsumerRunner):
     check and record as one statement each, each organization's version and index mark once per
     batch however many of its events the batch held. If the transaction fails, the batch is run
     again the shared runner's way (a savepoint per event, a failing one parked)."""
-
-    def __init__(self, *args: Any, linger_seconds: float = 0.0, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.linger_seconds = linger_seconds
-
-    def run_once(self, max_records: int = 500, timeout: float | None = None) -> int:
-        """As the shared runner's, but a short poll is followed by a linger and a second poll, so events
-        arriving together (a filing season's submissions) share one transaction and one index sync."""
-        consumer = self._subscription()
-        batch = consumer.poll(max_records, self.poll_seconds if timeout is None else timeout)
-        if batch and len(batch) < max_records and self.linger_seconds > 0:
-            time.sleep(self.linger_seconds)
-            batch += consumer.poll(max_records - len(batch), 0.0)
-        try:
-            if batch:
-                self._process_batch(batch)
-            consumer.commit(batch)
-        except Exception:
-            self.close()  # the next poll starts again from the committed offset: nothing is skipped
-            raise
-        return len(batch)
 
     def _process_batch(self, batch: list[Delivery]) -> None:
         try:
