@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     relay_poll_seconds: float = Field(0.2, gt=0)
     consumer_poll_seconds: float = Field(0.2, gt=0)
     consumer_linger_seconds: float = Field(0.05, ge=0, le=2)  # after a short poll, wait so a burst shares a batch
+    # `socreg up`: relays, consumers and schedulers in a second process (the API keeps a core) or as threads
+    embedded_workers: Literal["process", "thread"] = "process"
 
     # HTTP
     max_body_bytes: int = Field(1_048_576, ge=1024)

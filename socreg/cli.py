@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -129,8 +131,60 @@ def up(host: str = "127.0.0.1", port: int = 8000, data_dir: DataDir = None,
     if demo:
         _load_demo(settings)
     platform = build_platform(settings)
+    workers = _spawn_embedded_workers(settings) if settings.embedded_workers == "process" else None
     console.print(f"socreg serving on http://{host}:{port} (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(create_app(platform, run_workers=workers is None), host=host, port=port, log_level="warning")
+    finally:
+        if workers is not None:
+            workers.terminate()
+            try:
+                workers.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                workers.kill()
+
+
+def _spawn_embedded_workers(settings: Settings) -> subprocess.Popen[bytes]:
+    """`socreg up`'s second process: every service's relays, consumers and schedulers, so that the API
+    keeps a core of its own (one Python process runs one thread at a time). It dies with this one."""
+    command = [sys.executable, "-m", "socreg", "embedded-workers", "--data-dir", str(settings.data_dir)]
+    return subprocess.Popen(command + (["--demo"] if settings.demo else []))
+
+
+@app.command("embedded-workers", hidden=True)
+def embedded_workers(data_dir: DataDir = None,
+                     demo: Annotated[bool, typer.Option("--demo", help="the demo key is allowed")] = False) -> None:
+    """The background half of `socreg up`: relays, consumers and schedulers of all three services."""
+    from socreg.app import build_platform
+
+    stopped = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopped.set())
+    _stop_with_parent(stopped)
+    platform = build_platform(load_settings(data_dir=data_dir, demo=demo or None))
+    platform.start_workers()
+    console.print("embedded workers running (relays, consumers, schedulers)")
+    stopped.wait()
+    platform.close()
+
+
+def _stop_with_parent(stopped: threading.Event) -> None:
+    """Stop when `socreg up` is gone, even after kill -9: Linux sends SIGTERM when the parent dies;
+    elsewhere a watcher notices the parent's pid changing."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while not stopped.wait(1.0):
+            if os.getppid() != parent:
+                stopped.set()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 ServiceName = Annotated[str, typer.Argument(help="registry | inspection | search")]

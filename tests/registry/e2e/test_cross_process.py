@@ -1,5 +1,6 @@
-"""End to end: `socreg up` runs in its own process; a registration through HTTP reaches a consumer
-in this (another) process through the bus."""
+"""End to end: `socreg up` runs in its own process (with its workers in a child process); a
+registration through HTTP reaches a consumer in this (another) process through the bus, and the
+search service's consumer in the workers' process; the workers never outlive `socreg up`."""
 from __future__ import annotations
 
 import os
@@ -9,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -55,14 +57,36 @@ def embedded_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(url, proc)
-        yield url, tmp_path
+        yield url, tmp_path, proc
     finally:
+        children = _children(proc.pid)
         proc.terminate()
         proc.wait(timeout=30)
+        _wait_gone(children)
 
 
-def test_registration_reaches_a_consumer_in_another_process(embedded_server: tuple[str, Path]) -> None:
-    url, data_dir = embedded_server
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    try:
+        return "\nState:\tZ" not in status.read_text()
+    except FileNotFoundError:
+        return False
+
+
+def _wait_gone(pids: list[int], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    assert not [p for p in pids if _alive(p)], "socreg up's workers outlived it"
+
+
+def test_registration_reaches_a_consumer_in_another_process(embedded_server: tuple[str, Path, Any]) -> None:
+    url, data_dir, _ = embedded_server
     token = httpx.post(url + "/auth/token", data={"username": "reg", "password": "reg-password"}).json()
     headers = {"Authorization": f"Bearer {token['access_token']}"}
     answer = httpx.post(url + "/registry/organizations", json=registration_body(1), headers=headers, timeout=10)
@@ -76,3 +100,22 @@ def test_registration_reaches_a_consumer_in_another_process(embedded_server: tup
     assert [(e.type, e.subject) for e in seen] == [("registry.organization.registered", uscc)]
     assert seen[0].data["name"] == registration_body(1)["name"]
     assert "id_number" not in seen[0].to_json() and "13800000000" not in seen[0].to_json()
+
+
+def test_the_workers_process_serves_search_and_dies_with_socreg_up(embedded_server: tuple[str, Path, Any]) -> None:
+    """The relays and consumers run in `socreg up`'s child process: a registration becomes searchable
+    through it; when `socreg up` is killed with -9 (no chance to clean up), the child stops too."""
+    url, _, proc = embedded_server
+    [worker] = _children(proc.pid)
+    token = httpx.post(url + "/auth/token", data={"username": "reg", "password": "reg-password"}).json()
+    answer = httpx.post(url + "/registry/organizations", json=registration_body(2),
+                        headers={"Authorization": f"Bearer {token['access_token']}"}, timeout=10)
+    uscc = answer.json()["uscc"]
+    deadline, found = time.monotonic() + 20, None
+    while time.monotonic() < deadline and found is None:
+        profile = httpx.get(f"{url}/search/organizations/{uscc}", timeout=5)
+        found = profile.json() if profile.status_code == 200 else time.sleep(0.2)
+    assert found is not None and found["name"] == registration_body(2)["name"]
+    proc.kill()
+    proc.wait(timeout=10)
+    _wait_gone([worker])
