@@ -164,6 +164,22 @@ class SqlUnitOfWork:
         self.session.execute(insert(processed_event_table).values(
             consumer=consumer, event_id=event_id, processed_at=self.clock.now()))
 
+    def processed_among(self, consumer: str, event_ids: list[str]) -> set[str]:
+        """Which of `event_ids` this consumer has already processed (one query per 500 ids)."""
+        found: set[str] = set()
+        for start in range(0, len(event_ids), 500):
+            query = select(processed_event_table.c.event_id).where(
+                processed_event_table.c.consumer == consumer,
+                processed_event_table.c.event_id.in_(event_ids[start:start + 500]))
+            found.update(self.session.execute(query).scalars())
+        return found
+
+    def mark_processed_many(self, consumer: str, event_ids: list[str]) -> None:
+        if event_ids:
+            now = self.clock.now()
+            self.session.execute(insert(processed_event_table), [
+                {"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in event_ids])
+
     def park(self, consumer: str, event_id: str | None, event_type: str | None, raw: str, error: str) -> None:
         self.session.execute(insert(dead_letter_table).values(
             consumer=consumer, event_id=event_id, type=event_type, payload=raw[:1_000_000],

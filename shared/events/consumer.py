@@ -56,11 +56,18 @@ class ConsumerRunner:
 
     def _process_batch(self, batch: list[Delivery]) -> None:
         """One transaction for the batch, a savepoint per event: a failing event is rolled back to
-        its savepoint and parked, the others commit together (catch-up runs at batch speed)."""
+        its savepoint and parked, the others commit together (catch-up runs at batch speed). Which
+        events were already processed is asked once per batch, and the batch's ids are recorded in
+        one statement, in the same transaction as the effects."""
         try:
             outcomes = []
             with self.uow_factory() as uow:
-                outcomes = [self._apply(uow, delivery) for delivery in batch]
+                parsed = [self._parse(delivery) for delivery in batch]
+                seen = uow.processed_among(self.name, [e.id for e in parsed if isinstance(e, Envelope)])
+                done: list[str] = []
+                outcomes = [self._apply(uow, delivery, envelope, seen, done)
+                            for delivery, envelope in zip(batch, parsed)]
+                uow.mark_processed_many(self.name, done)
                 uow.commit()
         except Exception:  # noqa: BLE001 - the batch's own transaction failed: go event by event
             log.exception("%s: batch transaction failed; retrying event by event", self.name)
@@ -70,14 +77,22 @@ class ConsumerRunner:
         self.handled += outcomes.count("handled")
         self.parked += outcomes.count("parked")
 
-    def _apply(self, uow: SqlUnitOfWork, delivery: Delivery) -> str:
+    @staticmethod
+    def _parse(delivery: Delivery) -> Envelope | ValueError:
         try:
-            envelope = delivery.envelope()
+            return delivery.envelope()
         except ValueError as exc:
-            uow.park(self.name, None, None, delivery.raw.decode("utf-8", errors="replace"), _describe(exc))
+            return exc
+
+    def _apply(self, uow: SqlUnitOfWork, delivery: Delivery, envelope: Envelope | ValueError,
+               seen: set[str], done: list[str]) -> str:
+        if isinstance(envelope, ValueError):
+            uow.park(self.name, None, None, delivery.raw.decode("utf-8", errors="replace"), _describe(envelope))
             return "parked"
-        if uow.already_processed(self.name, envelope.id):
+        if envelope.id in seen:  # processed before, or earlier in this very batch (a redelivery)
             return "duplicate"
+        seen.add(envelope.id)
+        done.append(envelope.id)
         handler = self.handlers.get(envelope.type)
         try:
             with uow.savepoint():
@@ -87,9 +102,7 @@ class ConsumerRunner:
             log.warning("%s parked %s: %s", self.name, envelope.id, exc)
             uow.park(self.name, envelope.id, envelope.type, delivery.raw.decode("utf-8", errors="replace"),
                      _describe(exc))
-            uow.mark_processed(self.name, envelope.id)
             return "parked"
-        uow.mark_processed(self.name, envelope.id)
         return "handled"
 
     def _process(self, delivery: Delivery) -> None:
