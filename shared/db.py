@@ -5,7 +5,9 @@ outbox table in the same transaction as the state change, so a rollback discards
 """
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,13 +29,28 @@ def _sqlite_pragmas(busy_timeout_ms: int, immediate: bool) -> Callable[..., None
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")  # first: the pragmas below may wait
+        # setting the journal mode can answer "database is locked" at once, without waiting, while another
+        # process (socreg up's workers, a second scheduler) opens the same file or recovers its WAL index:
+        # retry until the busy timeout is spent
+        _when_unlocked(lambda: cur.execute("PRAGMA journal_mode=WAL").fetchone(), busy_timeout_ms)
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.close()
 
     return on_connect
+
+
+def _when_unlocked(statement: Callable[[], Any], busy_timeout_ms: int) -> None:
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def make_engine(url: str, *, write: bool = True, busy_timeout_ms: int = 30_000) -> Engine:
