@@ -5,10 +5,7 @@ the consumer park or skip an event."""
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict
 
 from services.search.bootstrap import SearchContainer
 from services.search.domain import projections
@@ -23,30 +20,9 @@ CONSUMER = "search"
 log = logging.getLogger(__name__)
 
 
-class TimelineStep(BaseModel):
-    """One step of credit.status.changed's optional `timeline` (checked here while the contract in
-    shared/contracts/credit.py does not declare it yet; once it does, the contract checks it)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    on: date
-    step: str
-    list: str
-    legal_basis: str
-
-
-def _declares(event_type: str, name: str) -> bool:
-    return name in CATALOGUE[event_type].model.model_fields
-
-
 def checked_data(event: Envelope) -> dict[str, Any]:
     """The event's data as the published language reads it (raises on anything malformed)."""
-    raw, extra = event.data, {}
-    if event.type == "credit.status.changed" and "timeline" in raw and not _declares(event.type, "timeline"):
-        raw = {k: v for k, v in raw.items() if k != "timeline"}
-        extra["timeline"] = None if event.data["timeline"] is None else [
-            TimelineStep.model_validate(step).model_dump() for step in event.data["timeline"]]
-    data = parse_data(event.type, raw)  # the published language checks what we are told
-    return {**data.model_dump(), **extra}
+    return parse_data(event.type, event.data).model_dump()
 
 
 def on_event(event: Envelope, uow: Any) -> None:
