@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from shared.clock import CHINA
 from shared.webui import charts
@@ -120,7 +119,3 @@ def install_webui(app: FastAPI) -> None:
     """Serve the shared assets (CSS, JS) locally: the machines are offline, so no CDN."""
     if not any(getattr(r, "path", None) == STATIC_PATH for r in app.routes):
         app.mount(STATIC_PATH, StaticFiles(directory=str(STATIC)), name="socreg-static")
-
-
-def markup(text: str) -> Markup:
-    return Markup(text)
