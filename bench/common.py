@@ -103,6 +103,27 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s:\n{self.log_tail()}")
 
+    def wait_idle(self, timeout: float = 600.0, *, below: float = 0.15, windows: int = 3) -> float:
+        """Seconds until the server's whole process tree (the API and its workers' child) used less
+        than `below` of a core in `windows` one-second windows in a row: the background work started
+        before the measurement (a backlog of imported events being relayed, consumed and indexed) has
+        finished, so a load run measures the steady state, not the catch-up. The answer is when the
+        quiet windows began (the wait itself is `windows` seconds longer)."""
+        assert self.proc is not None
+        started, quiet, quiet_since = time.monotonic(), 0, 0.0
+        while time.monotonic() - started < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
+            pids, window_start = self.pids(), time.monotonic()
+            before = _tree_cpu(pids)
+            time.sleep(1.0)
+            quiet = quiet + 1 if _tree_cpu(pids) - before < below else 0
+            if quiet == 1:
+                quiet_since = window_start
+            if quiet >= windows:
+                return quiet_since - started
+        raise RuntimeError(f"{self.name} still busy after {timeout:.0f} s")
+
     def log_tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -129,6 +150,16 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _tree_cpu(pids: Sequence[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            total += cpu_seconds(pid)
+        except (OSError, IndexError):
+            pass  # ended meanwhile
+    return total
 
 
 def descendants(pid: int) -> list[int]:
