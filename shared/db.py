@@ -5,6 +5,7 @@ outbox table in the same transaction as the state change, so a rollback discards
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -13,12 +14,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy import Engine, create_engine, event, insert, make_url, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.clock import Clock
 from shared.events.envelope import Envelope, new_envelope
 from shared.events.outbox import dead_letter_table, outbox_table, processed_event_table
+
+try:
+    import fcntl as _fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    _fcntl = None  # type: ignore[assignment]
 
 
 def is_sqlite(url: str) -> bool:
@@ -65,6 +71,80 @@ def make_engine(url: str, *, write: bool = True, busy_timeout_ms: int = 30_000) 
     return engine
 
 
+class WriteLock:
+    """Writers to one SQLite file queue here before BEGIN IMMEDIATE: the threads of a process on a
+    threading.Lock, the processes (`socreg up`'s API and its workers' process) on an flock of a file
+    beside the database. A writer waiting in another process then wakes the moment the lock is free,
+    where SQLite's own busy handler would sleep in steps of up to 100 ms between tries. The kernel
+    releases the flock of a process that dies. Without fcntl (Windows), or for an in-memory
+    database, only the threads queue; SQLite's busy timeout still orders the processes."""
+
+    def __init__(self, database_path: str | None) -> None:
+        self._threads = threading.Lock()
+        self._path = f"{database_path}-writelock" if database_path and _fcntl is not None else None
+        self._fd: int | None = None
+        self._pid = 0
+
+    def acquire(self) -> None:
+        self._threads.acquire()
+        if self._path is None:
+            return
+        try:
+            _fcntl.flock(self._file(), _fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def acquire_nowait(self) -> bool:
+        """Take the lock only if no thread or process holds it."""
+        if not self._threads.acquire(blocking=False):
+            return False
+        if self._path is None:
+            return True
+        try:
+            _fcntl.flock(self._file(), _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            self._threads.release()
+            return False
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            if self._fd is not None and self._pid == os.getpid():
+                _fcntl.flock(self._fd, _fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+    def __enter__(self) -> "WriteLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def _file(self) -> int:
+        if self._fd is None or self._pid != os.getpid():  # a forked child shares the parent's open file: its own
+            assert self._path is not None
+            self._fd, self._pid = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        return self._fd
+
+    def close(self) -> None:
+        if self._fd is not None and self._pid == os.getpid():
+            os.close(self._fd)
+        self._fd = None
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of an SQLite URL; None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or "mode=memory" in url:
+        return None
+    return database
+
+
 @dataclass
 class Database:
     """A service's database: a write engine, a read engine (the same one on PostgreSQL), and a
@@ -73,14 +153,14 @@ class Database:
     url: str
     write_engine: Engine
     read_engine: Engine
-    write_lock: threading.Lock | None
+    write_lock: WriteLock | None
     _session_factory: sessionmaker[Session] | None = None
 
     @classmethod
     def connect(cls, url: str, busy_timeout_ms: int = 30_000) -> "Database":
         if is_sqlite(url):
             return cls(url, make_engine(url, write=True, busy_timeout_ms=busy_timeout_ms),
-                       make_engine(url, write=False, busy_timeout_ms=busy_timeout_ms), threading.Lock())
+                       make_engine(url, write=False, busy_timeout_ms=busy_timeout_ms), WriteLock(sqlite_path(url)))
         engine = make_engine(url)
         return cls(url, engine, engine, None)
 
@@ -98,6 +178,8 @@ class Database:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()
+        if self.write_lock is not None:
+            self.write_lock.close()
 
     def ping(self) -> bool:
         with self.read_engine.connect() as conn:

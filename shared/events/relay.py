@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -32,24 +35,36 @@ class OutboxRelay:
         query = (select(outbox_table.c.seq, outbox_table.c.payload)
                  .where(outbox_table.c.published_at.is_(None))
                  .order_by(outbox_table.c.seq).limit(self.batch_size))
-        if not is_sqlite(self.db.url):
-            query = query.with_for_update()  # a second relay waits: order per key is kept
-        lock = self.db.write_lock
-        if lock is not None:
-            lock.acquire()
-        try:
-            with self.db.write_engine.begin() as conn:
-                rows = conn.execute(query).all()
-                if not rows:
-                    return 0
-                self.bus.publish([Envelope.from_json(r.payload) for r in rows])
-                conn.execute(update(outbox_table).where(outbox_table.c.seq.in_([r.seq for r in rows]))
-                             .values(published_at=datetime.now(timezone.utc)))
-        finally:
-            if lock is not None:
-                lock.release()
+        if is_sqlite(self.db.url):
+            return self._relay_sqlite(query)
+        with self.db.write_engine.begin() as conn:
+            rows = conn.execute(query.with_for_update()).all()  # a second relay waits: order per key is kept
+            if not rows:
+                return 0
+            self.bus.publish([Envelope.from_json(r.payload) for r in rows])
+            self._mark(conn, rows)
         self.published += len(rows)
         return len(rows)
+
+    def _relay_sqlite(self, query: Any) -> int:
+        """On SQLite a write transaction locks the whole file against every other writer (the API's
+        requests): the batch is read and published outside it, and only the marking takes the write
+        lock, briefly. A second relay on the same file could publish a batch twice (at least once, as
+        after a crash); the consumers de-duplicate by event id."""
+        with self.db.read_engine.connect() as conn:
+            rows = conn.execute(query).all()
+        if not rows:
+            return 0
+        self.bus.publish([Envelope.from_json(r.payload) for r in rows])
+        with self.db.write_lock or nullcontext(), self.db.write_engine.begin() as conn:
+            self._mark(conn, rows)
+        self.published += len(rows)
+        return len(rows)
+
+    @staticmethod
+    def _mark(conn: Any, rows: Sequence[Any]) -> None:
+        conn.execute(update(outbox_table).where(outbox_table.c.seq.in_([r.seq for r in rows]))
+                     .values(published_at=datetime.now(timezone.utc)))
 
     def drain(self) -> int:
         total = 0
