@@ -168,3 +168,94 @@ def test_a_lingering_consumer_takes_events_that_arrive_together_in_one_batch(pla
         _run_consumer(lingering)
         lingering.close()
     assert _credit_lists(platform, second) == ["abnormal"]
+
+
+def _outbox_types(platform) -> list[str]:
+    with platform.registry.db.read_engine.connect() as conn:
+        return list(conn.execute(select(outbox_table.c.type).order_by(outbox_table.c.seq)).scalars())
+
+
+def test_a_handler_failing_after_it_wrote_is_undone_alone_and_parked_once(platform):
+    """A batch runs without savepoints first; when a handler fails after writing, that whole run is
+    rolled back and the batch runs again with a savepoint per event: the good events' effects land
+    once, nothing of the failing one stays but its dead letter, and it is recorded as processed."""
+    from shared.events.consumer import ConsumerRunner
+
+    usccs = _register(platform, 3)
+    platform.registry.relay.drain()
+    before = _outbox_types(platform)
+    calls: list[str] = []
+
+    def handler(event, uow):  # type: ignore[no-untyped-def]
+        calls.append(event.subject)
+        uow.publish("registry.organization.deregistered", event.subject, {
+            "uscc": event.subject, "deregistered_on": "2026-06-01", "liquidation_report": "r", "decided_by": "t"})
+        if event.subject == usccs[1]:
+            raise RuntimeError("handler broke after writing")
+
+    events = [_credit_event(u, ["abnormal"]) for u in usccs]
+    platform.bus.publish(events)
+    runner = ConsumerRunner("failing-midway", platform.bus, [TOPICS["credit"]], {"credit.status.changed": handler},
+                            platform.registry.uow)
+    _run_consumer(runner)
+    assert calls == [*usccs[:2], *usccs]  # without savepoints up to the failure, then again isolated
+    assert (runner.handled, runner.parked) == (2, 1)
+    assert _outbox_types(platform)[len(before):] == ["registry.organization.deregistered"] * 2
+    with platform.registry.db.read_engine.connect() as conn:
+        parked = conn.execute(select(dead_letter_table)).mappings().all()
+        processed = set(conn.execute(select(processed_event_table.c.event_id)
+                                     .where(processed_event_table.c.consumer == "failing-midway")).scalars())
+    assert [(p["event_id"], "handler broke after writing" in p["error"]) for p in parked] == [(events[1].id, True)]
+    assert processed == {e.id for e in events}
+    _run_consumer(runner)  # nothing comes back
+    assert len(calls) == 5
+
+
+def test_the_relay_does_not_hold_the_write_lock_while_it_publishes(platform):
+    """On SQLite a write transaction shuts out every other writer (the API's requests): the relay
+    publishes between reading the batch and marking it, with the lock free."""
+    from shared.db import is_sqlite
+
+    if not is_sqlite(platform.registry.db.url):
+        pytest.skip("PostgreSQL locks the rows it relays, not the database")
+    _register(platform, 2)
+    relay, lock = platform.registry.relay, platform.registry.db.write_lock
+    real_bus, free_while_publishing = relay.bus, []
+
+    class Probe:
+        def publish(self, envelopes):  # type: ignore[no-untyped-def]
+            free_while_publishing.append(lock.acquire_nowait())
+            if free_while_publishing[-1]:
+                lock.release()
+            real_bus.publish(envelopes)
+
+    relay.bus = Probe()
+    try:
+        assert relay.drain() == 2
+    finally:
+        relay.bus = real_bus
+    assert free_while_publishing == [True]
+    assert _outbox_count(platform, published=False) == 0
+
+
+def test_events_without_a_handler_are_passed_over_without_a_transaction(platform):
+    """The registry acts on credit.status.changed, not on credit.entry.removed: such events are
+    consumed (the offset moves on) with no write transaction - on SQLite one would shut out the
+    API's writers - and leave no processed-event row."""
+    [uscc] = _register(platform)
+    removed = new_envelope("credit.entry.removed", source="/test", subject=uscc, data={
+        "uscc": uscc, "entry_id": "e-1", "list": "abnormal", "trigger": "annual_report_overdue",
+        "legal_basis": "L61 art. 4", "on": "2026-06-01", "reason": "filed", "included_on": "2025-06-01",
+        "removed_reason": "filed", "decided_by": "system", "source_event_id": None}, time=datetime.now(timezone.utc))
+    platform.bus.publish([removed])
+    [runner] = build_consumers(platform.registry)
+    opened = []
+    factory = runner.uow_factory
+    runner.uow_factory = lambda: opened.append(1) or factory()
+    _run_consumer(runner)
+    assert opened == [] and runner.handled == 1
+    with platform.registry.db.read_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(processed_event_table)).scalar_one() == 0
+    platform.bus.publish([_credit_event(uscc, ["abnormal"])])
+    _run_consumer(runner)
+    assert opened == [1] and _credit_lists(platform, uscc) == ["abnormal"]
