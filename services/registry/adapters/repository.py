@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, bindparam, insert, or_, select, text
+from sqlalchemy import BigInteger, bindparam, insert, inspect, or_, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,18 @@ class SqlOrganizationRepository:
 
     def get(self, uscc: str) -> Organization | None:
         return self.session.get(Organization, uscc)
+
+    def set_credit_lists(self, uscc: str, lists: str) -> None:
+        """One UPDATE, the version moved on as the ORM would (an ETag a client holds no longer
+        matches), nothing written when the lists are the same; through the loaded object when this
+        session holds it, so the two never disagree."""
+        loaded = self.session.identity_map.get(inspect(Organization).identity_key_from_primary_key((uscc,)))
+        if loaded is not None:
+            loaded.credit_lists = lists
+            return
+        self.session.execute(update(organizations)
+                             .where(organizations.c.uscc == uscc, organizations.c.credit_lists != lists)
+                             .values(credit_lists=lists, version=organizations.c.version + 1))
 
     def add_many(self, orgs: list[Organization]) -> None:
         """New organizations, inserted directly (one statement for a whole batch)."""

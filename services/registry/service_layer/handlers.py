@@ -312,9 +312,7 @@ def qualify_fundraising(cmd: commands.QualifyFundraising, uow: UnitOfWork) -> Or
 
 def apply_credit_status(cmd: commands.ApplyCreditStatus, uow: UnitOfWork) -> None:
     """From credit.status.changed: the registry keeps each organization's list status (R8.5.4)."""
-    org = uow.organizations.get(cmd.uscc)
-    if org is not None:
-        org.credit_lists = ",".join(sorted(set(cmd.lists)))
+    uow.organizations.set_credit_lists(cmd.uscc, ",".join(sorted(set(cmd.lists))))
 
 
 def record_penalty(cmd: commands.RecordPenalty, uow: UnitOfWork) -> None:

@@ -635,11 +635,17 @@ def test_credit_status_event_blocks_charity_recognition__R8_5_4(
     recognition is 409; once it leaves the list, recognition succeeds. An unlisted one is not affected."""
     listed = register(client, registrar, group("厦门市异常协会", category="charity"))["uscc"]
     clean = register(client, registrar, group("厦门市守信协会", category="charity"))["uscc"]
+    version = client.get(f"{ORGS}/{listed}", headers=registrar).json()["version"]
     publish(platform, clock, "credit.status.changed", listed,
             {"uscc": listed, "lists": ["abnormal"], "changed_on": "2026-05-30"})
     run_registry_consumer(platform, 1)
-    assert client.get(f"{ORGS}/{listed}", headers=registrar).json()["credit_lists"] == ["abnormal"]
+    after = client.get(f"{ORGS}/{listed}", headers=registrar).json()
+    assert (after["credit_lists"], after["version"]) == (["abnormal"], version + 1)  # a held ETag no longer matches
     assert client.get(f"{ORGS}/{clean}", headers=registrar).json()["credit_lists"] == []
+    publish(platform, clock, "credit.status.changed", listed,
+            {"uscc": listed, "lists": ["abnormal"], "changed_on": "2026-05-31"})
+    run_registry_consumer(platform, 1)
+    assert client.get(f"{ORGS}/{listed}", headers=registrar).json()["version"] == version + 1  # the same lists
 
     before = state(client, registrar, platform, listed)
     problem(client.post(f"{ORGS}/{listed}/charity-recognition", headers=registrar), 409, "rule-violation",
