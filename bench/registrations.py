@@ -124,7 +124,9 @@ def _merged(parts: list[Measured]) -> Measured:
 def _interleaved(servers: dict[str, tuple[Server, str]], opts: Options, tool: str, spec: Any,
                  result: BackendResult) -> dict[str, Measured]:
     """Warm each server up, then measure them in alternating slices (A B B A ...), so that whatever
-    else the machine does meanwhile weighs on both alike; each server's slices are added up."""
+    else the machine does meanwhile weighs on both alike; each server's slices are added up. Every
+    slice starts with both servers idle: socreg up's workers finish the events of its previous slice
+    first, so they never slow the ceiling's slice down (which would flatter the ratio)."""
     kwargs: dict[str, Any] = {"tool": tool, "connections": opts.connections, "spec": spec,
                               "processes": opts.generator_processes, "threads": opts.wrk_threads}
     for label, (server, token) in servers.items():
@@ -139,6 +141,8 @@ def _interleaved(servers: dict[str, tuple[Server, str]], opts: Options, tool: st
     labels = list(servers)
     for index in range(opts.slices):
         for label in (labels if index % 2 == 0 else labels[::-1]):
+            for other, _ in servers.values():
+                other.wait_idle()  # no slice runs beside socreg up's workers still busy with an earlier one
             server, token = servers[label]
             parts[label].append(_window(server, lambda on_start: run_load(  # noqa: B023 - called at once
                 f"{server.base}/registry/organizations", duration=slice_s, run_index=1 + index, token=token,
