@@ -104,8 +104,9 @@ class Server:
         raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s:\n{self.log_tail()}")
 
     def wait_idle(self, timeout: float = 600.0, *, below: float = 0.15, windows: int = 3) -> float:
-        """Seconds until the server's whole process tree (the API and its workers' child) used less
-        than `below` of a core in `windows` one-second windows in a row: the background work started
+        """Seconds until the server's whole process tree (the API and its workers' child), with the
+        PostgreSQL server's processes (the workers' queries run there when it is the database), used
+        less than `below` of a core in `windows` one-second windows in a row: the background work started
         before the measurement (a backlog of imported events being relayed, consumed and indexed) has
         finished, so a load run measures the steady state, not the catch-up. The answer is when the
         quiet windows began (the wait itself is `windows` seconds longer)."""
@@ -115,9 +116,10 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
             pids, window_start = self.pids(), time.monotonic()
-            before = _tree_cpu(pids)
+            before, pg_before = _tree_cpu(pids), cpu_seconds_by_name("postgres")
             time.sleep(1.0)
-            quiet = quiet + 1 if _tree_cpu(pids) - before < below else 0
+            used = _tree_cpu(pids) - before + cpu_delta(pg_before, cpu_seconds_by_name("postgres"))
+            quiet = quiet + 1 if used < below else 0
             if quiet == 1:
                 quiet_since = window_start
             if quiet >= windows:
