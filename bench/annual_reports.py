@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import (HOST, Server, clean_env, fmt_ms, free_port, http, log, pg_available, pg_create, pg_drop,
-                          table, write_results)
+                          table, tree_cpu, write_results)
 from bench.loadgen import GRID, REQUEST_TIMEOUT_S, LoadResult, registration_spec, run_load
 from bench.registrations import Measured, _merged, _window
 
@@ -204,6 +204,12 @@ class HttpResult:
     skipped: str | None = None
     backlog_s: float | None = None  # socreg up's workers on the imported register's events, before any load
     catchup_s: list[float] = field(default_factory=list)  # its workers after each measured slice
+    workers_cpu_s: float = 0.0  # its workers' process over the measured slices and their catch-up
+    workers_submissions: int = 0  # the submissions those slices accepted
+
+    @property
+    def workers_ms_per_submission(self) -> float | None:
+        return 1000 * self.workers_cpu_s / self.workers_submissions if self.workers_submissions else None
 
     def ratio(self, figure: Measured | None) -> float | None:
         if figure is None or self.ceiling is None or not self.ceiling.load.ok_per_s:
@@ -218,7 +224,8 @@ class HttpResult:
                 "socreg": self.socreg and self.socreg.as_dict(), "api_alone": self.api_alone and self.api_alone.as_dict(),
                 "ceiling": self.ceiling and self.ceiling.as_dict(), "warmup_errors": self.warmup_errors,
                 "reports_stored_by_socreg": self.stored, "backlog_s": self.backlog_s,
-                "catchup_after_slices_s": [round(c, 1) for c in self.catchup_s]}
+                "catchup_after_slices_s": [round(c, 1) for c in self.catchup_s],
+                "workers_cpu_ms_per_submission": self.workers_ms_per_submission and round(self.workers_ms_per_submission, 1)}
 
 
 def run_http_backend(backend: str, opts: Options) -> HttpResult:
@@ -314,9 +321,13 @@ def _measure(servers: dict[str, Server], script: Path, opts: Options, result: Ht
     for index in range(opts.slices):
         for label in (labels if index % 2 == 0 else labels[::-1]):
             servers["socreg"].wait_idle()  # no slice runs beside socreg up's workers still busy with an earlier one
+            workers = servers["socreg"].pids()[1:]
+            before = tree_cpu(workers)
             parts[label].append(_window(servers[label], drive(label, 1 + index, slice_s)))
             if label == "socreg":
                 result.catchup_s.append(servers["socreg"].wait_idle())
+                result.workers_cpu_s += tree_cpu(workers) - before
+                result.workers_submissions += parts[label][-1].load.ok
     result.socreg, result.api_alone, result.ceiling = (_merged(parts[label]) for label in labels)
     for label in labels:
         m = _merged(parts[label])
@@ -530,7 +541,8 @@ def report(http_results: list[HttpResult], sweeps: list[SweepResult], opts: Opti
             if r.catchup_s:
                 lines.append(f"  {r.backend} socreg up: its workers finished each slice's events "
                              f"{', '.join(f'{c:.0f}' for c in r.catchup_s)} s after the slice ended "
-                             "(relay, credit engine, search; each slice starts with them idle)")
+                             "(relay, credit engine, search; each slice starts with them idle), "
+                             f"{r.workers_ms_per_submission or 0:.1f} ms of their CPU per submission")
     if sweeps:
         rows = []
         for s in sweeps:

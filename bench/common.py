@@ -116,9 +116,9 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
             pids, window_start = self.pids(), time.monotonic()
-            before, pg_before = _tree_cpu(pids), cpu_seconds_by_name("postgres")
+            before, pg_before = tree_cpu(pids), cpu_seconds_by_name("postgres")
             time.sleep(1.0)
-            used = _tree_cpu(pids) - before + cpu_delta(pg_before, cpu_seconds_by_name("postgres"))
+            used = tree_cpu(pids) - before + cpu_delta(pg_before, cpu_seconds_by_name("postgres"))
             quiet = quiet + 1 if used < below else 0
             if quiet == 1:
                 quiet_since = window_start
@@ -154,7 +154,7 @@ class Server:
         self.stop()
 
 
-def _tree_cpu(pids: Sequence[int]) -> float:
+def tree_cpu(pids: Sequence[int]) -> float:
     total = 0.0
     for pid in pids:
         try:
