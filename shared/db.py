@@ -95,22 +95,6 @@ class WriteLock:
             self._threads.release()
             raise
 
-    def acquire_nowait(self) -> bool:
-        """Take the lock only if no thread or process holds it."""
-        if not self._threads.acquire(blocking=False):
-            return False
-        if self._path is None:
-            return True
-        try:
-            _fcntl.flock(self._file(), _fcntl.LOCK_EX | _fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            self._threads.release()
-            return False
-        except BaseException:
-            self._threads.release()
-            raise
-
     def release(self) -> None:
         try:
             if self._fd is not None and self._pid == os.getpid():
