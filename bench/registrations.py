@@ -141,8 +141,7 @@ def _interleaved(servers: dict[str, tuple[Server, str]], opts: Options, tool: st
     labels = list(servers)
     for index in range(opts.slices):
         for label in (labels if index % 2 == 0 else labels[::-1]):
-            for other, _ in servers.values():
-                other.wait_idle()  # no slice runs beside socreg up's workers still busy with an earlier one
+            servers["socreg"][0].wait_idle()  # no slice runs beside socreg up's workers still busy with an earlier one
             server, token = servers[label]
             parts[label].append(_window(server, lambda on_start: run_load(  # noqa: B023 - called at once
                 f"{server.base}/registry/organizations", duration=slice_s, run_index=1 + index, token=token,

@@ -55,20 +55,21 @@ class ConsumerRunner:
             raise
         return len(batch)
 
-    def _process_batch(self, batch: list[Delivery]) -> None:
+    def _process_batch(self, batch: list[Delivery], *, isolate: bool = False) -> None:
         """One transaction for the batch. It runs first without savepoints (a savepoint per event costs
         two statements and a flush, a good part of a small handler's cost); if a handler fails, that
         transaction is rolled back and the batch runs again with a savepoint per event, so the failing
         event is rolled back to its savepoint and parked while the others commit together (catch-up
         runs at batch speed). Which events were already processed is asked once per batch, and the
-        batch's ids are recorded in one statement, in the same transaction as the effects."""
+        batch's ids are recorded in one statement, in the same transaction as the effects. With
+        `isolate` (a subclass whose own batch run failed) it starts with the savepoints."""
         parsed = [self._parse(delivery) for delivery in batch]
         if not any(isinstance(e, ValueError) or e.type in self.handlers for e in parsed):
             self.handled += len(batch)  # nothing this consumer acts on: no transaction (no write lock) at all
             return
         try:
             try:
-                outcomes = self._run_batch(batch, parsed, isolate=False)
+                outcomes = self._run_batch(batch, parsed, isolate=isolate)
             except _HandlerFailed:
                 outcomes = self._run_batch(batch, parsed, isolate=True)
         except Exception:  # noqa: BLE001 - the batch's own transaction failed: go event by event

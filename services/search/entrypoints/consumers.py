@@ -47,7 +47,7 @@ class SearchConsumerRunner(ConsumerRunner):
                 uow.commit()
         except Exception:  # noqa: BLE001 - the batch's transaction failed: the shared runner's way
             log.exception("%s: batch failed; retrying with a savepoint per event", self.name)
-            super()._process_batch(batch)
+            super()._process_batch(batch, isolate=True)
             return
         self.handled += handled
         self.parked += parked
