@@ -11,7 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from shared.clock import Clock
 from shared.errors import Forbidden, Unauthorized
 
-ROLES = ("registrar", "inspector", "org", "admin")
+ROLES = ("registrar", "inspector", "approver", "auditor", "org", "admin")
+STAFF = ("registrar", "inspector", "approver")  # the bureau's staff who read organizations' full records
 _hasher = PasswordHasher()
 
 
@@ -33,12 +34,13 @@ class Principal:
     uscc: str | None = None
 
     def require(self, *roles: str) -> "Principal":
-        if self.role not in roles and self.role != "admin":
-            raise Forbidden(f"this action needs the role {' or '.join(roles)}")
+        # no super-role: `admin` manages accounts only and passes no business check (separation of duties)
+        if self.role not in roles:
+            raise Forbidden(f"this action needs the role {' or '.join(roles)}", rule="auth.role")
         return self
 
     def may_see(self, uscc: str) -> bool:
-        if self.role in ("registrar", "inspector", "admin"):
+        if self.role in STAFF:
             return True
         return self.role == "org" and self.uscc == uscc
 
