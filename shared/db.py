@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, insert, make_url, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared import audit
 from shared.clock import Clock
 from shared.events.envelope import Envelope, new_envelope
 from shared.events.outbox import dead_letter_table, outbox_table, processed_event_table
@@ -153,6 +154,7 @@ class Database:
         dispatch is rebuilt on first use, which costs a hot path dearly."""
         if self._session_factory is None:
             self._session_factory = sessionmaker(self.write_engine, expire_on_commit=False)
+            audit.track_row_changes(self._session_factory)  # row images for the audit record of a write
         return self._session_factory
 
     def read_session(self) -> Session:
@@ -213,6 +215,7 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._pending:
             self.session.execute(insert(outbox_table), [e.outbox_row() for e in self._pending])
+        audit.record_commit(self.session, self._pending)  # who did it, in the same transaction (no-op without a context)
         self.session.commit()
         self.committed_events = list(self._pending)
         self._pending = []

@@ -23,6 +23,7 @@ from sqlalchemy import Column, MetaData, String, Table, Text, insert, update
 from sqlalchemy.exc import IntegrityError
 
 
+from shared import audit
 from shared.db import Database
 from shared.types import UtcDateTime
 
@@ -90,7 +91,8 @@ def run_registered_job(service: str, name: str) -> None:
         log.info("%s %s already claimed by another scheduler", job.job_id, occurrence)
         return
     try:
-        outcome = job.command()
+        with audit.acting_as("scheduler", f"job {job.job_id}", role="system"):
+            outcome = job.command()  # every commit of the job is in the audit trail, as the scheduler's
     except Exception as exc:  # noqa: BLE001 - recorded, and the scheduler goes on
         log.exception("job %s failed", job.job_id)
         _finish(job.db, job.job_id, occurrence, f"failed: {exc}")

@@ -12,6 +12,7 @@ from sqlalchemy import MetaData, func, select
 from services.inspection.adapters import orm
 from services.inspection.bootstrap import InspectionContainer
 from services.inspection.entrypoints.jobs import JOBS, build_scheduler
+from shared.audit import metadata as audit_metadata
 from shared.clock import FixedClock
 from shared.events.outbox import metadata as outbox_metadata
 from shared.scheduler import job_runs, run_registered_job
@@ -65,5 +66,6 @@ def test_the_migration_matches_the_mapped_tables(inspection: InspectionContainer
     SQLAlchemyJobStore(url="sqlite://", tablename="apscheduler_jobs_inspection", metadata=job_store)
     with inspection.db.write_engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, [orm.metadata, outbox_metadata, scheduler_metadata, job_store]) == []
+        assert compare_metadata(context, [orm.metadata, outbox_metadata, scheduler_metadata, job_store,
+                                          audit_metadata]) == []
         assert conn.execute(select(func.count()).select_from(orm.directory)).scalar_one() == 0

@@ -23,6 +23,7 @@ from services.registry.adapters.orm import annual_report_overdue
 from services.registry.adapters.orm import metadata as registry_metadata
 from services.registry.entrypoints.jobs import JOBS, build_scheduler, register_jobs
 from services.registry.service_layer import reports
+from shared.audit import metadata as audit_metadata
 from shared.clock import FixedClock
 from shared.contracts import parse_data
 from shared.events.envelope import Envelope, new_envelope
@@ -176,7 +177,7 @@ def test_the_checked_in_migration_matches_the_mapped_tables(platform: Platform) 
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             diff: list[Any] = compare_metadata(context, [registry_metadata, outbox_metadata, scheduler_metadata,
-                                                         job_store])
+                                                         job_store, audit_metadata])
     finally:
         engine.dispose()
     assert diff == []

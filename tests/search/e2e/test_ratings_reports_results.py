@@ -250,8 +250,9 @@ def test_the_migrations_match_the_mapped_tables(search: SearchContainer) -> None
     from alembic.migration import MigrationContext
 
     from services.search.adapters.orm import metadata
+    from shared.audit import metadata as audit_metadata
     from shared.events.outbox import metadata as outbox_metadata
 
     with search.db.write_engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, [metadata, outbox_metadata]) == []
+        assert compare_metadata(context, [metadata, outbox_metadata, audit_metadata]) == []

@@ -1,0 +1,455 @@
+"""The audit trail: one append-only, hash-chained log per service database (`audit_log`).
+
+Each record carries the SHA-256 of its own fields and of the record before it, so an edited, removed
+or inserted record breaks the chain (`verify`). Triggers refuse UPDATE and DELETE (and TRUNCATE on
+PostgreSQL): the database itself keeps it append-only, not only the application.
+
+Who acts is a context (`AuditContext`) made current for the duration of a request (shared.web's
+RequestContextMiddleware), a command line call or a scheduled job (`acting_as`). While one is
+current, every unit-of-work commit appends a record in the same transaction (`record_commit`):
+actor, role, action, target, digests of the rows before and after and of the events published,
+request id and client address. Without a context (event consumers, relays) nothing is recorded, so
+the consumer path pays one context-variable lookup per commit. Sign-ins and reads of personal data
+are recorded explicitly (`record`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (JSON, BigInteger, Column, Integer, MetaData, String, Table, event, insert, inspect, select,
+                        text)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.types import UtcDateTime
+
+if TYPE_CHECKING:
+    from shared.db import Database
+
+metadata = MetaData()
+GENESIS = "0" * 64  # the prev_hash of the first record
+LOCK_KEY = int.from_bytes(b"socaudit", "big")  # PostgreSQL advisory lock serializing appends
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("seq", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False),
+    Column("at", UtcDateTime(), nullable=False, index=True),
+    Column("actor", String(200), nullable=False, index=True),
+    Column("role", String(32)),
+    Column("action", String(200), nullable=False),
+    Column("target_type", String(50)),
+    Column("target_id", String(100), index=True),
+    Column("uscc", String(40), index=True),
+    Column("request_id", String(100)),
+    Column("client_address", String(100)),
+    Column("before_digest", String(64)),
+    Column("after_digest", String(64)),
+    Column("detail", JSON(none_as_null=True)),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+_LENGTHS = {c.name: c.type.length for c in audit_log.columns if isinstance(c.type, String) and c.type.length}
+HASHED = ("seq", "at", "actor", "role", "action", "target_type", "target_id", "uscc", "request_id",
+          "client_address", "before_digest", "after_digest", "detail", "prev_hash")
+
+# ---------------------------------------------------------------- append-only, enforced by the database
+
+_SQLITE_APPEND_ONLY = [
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused'); END",
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused'); END",
+]
+_POSTGRESQL_APPEND_ONLY = [
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "RAISE EXCEPTION USING MESSAGE = 'audit_log is append-only: ' || TG_OP || ' refused', "
+    "ERRCODE = 'insufficient_privilege'; END $$",
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+]
+_DROP = {"sqlite": ["DROP TRIGGER IF EXISTS audit_log_no_update", "DROP TRIGGER IF EXISTS audit_log_no_delete"],
+         "postgresql": ["DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+                        "DROP FUNCTION IF EXISTS audit_log_append_only()"]}
+
+
+def install_append_only(connection: Connection) -> None:
+    """The triggers refusing UPDATE and DELETE on audit_log (the migrations call this, and so does
+    `metadata.create_all` through the table's after_create event)."""
+    statements = {"sqlite": _SQLITE_APPEND_ONLY, "postgresql": _POSTGRESQL_APPEND_ONLY}[connection.dialect.name]
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+def remove_append_only(connection: Connection) -> None:
+    for statement in _DROP[connection.dialect.name]:
+        connection.exec_driver_sql(statement)
+
+
+event.listen(audit_log, "after_create", lambda _table, connection, **_kw: install_append_only(connection))
+
+# ---------------------------------------------------------------- canonical JSON, digests, the chain
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _instant(value)
+    if isinstance(value, (date, Decimal)):
+        return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def canonical(value: Any) -> str:
+    """Sorted keys, no spaces, UTF-8 text as is: the same value always gives the same string."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+
+
+def digest(value: Any) -> str:
+    return hashlib.sha256(canonical(value).encode()).hexdigest()
+
+
+def _instant(at: datetime) -> str:
+    at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def record_hash(row: Mapping[str, Any]) -> str:
+    """The hash a record must carry: over its fields (`HASHED`, the previous record's hash included)."""
+    return digest({name: _instant(row[name]) if name == "at" else row[name] for name in HASHED})
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """What one record says; append() adds seq, at, prev_hash and hash."""
+
+    actor: str
+    action: str
+    role: str | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    uscc: str | None = None
+    request_id: str | None = None
+    client_address: str | None = None
+    before_digest: str | None = None
+    after_digest: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+def _clip(name: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    value = "".join(ch if ch.isprintable() else "?" for ch in value)  # no NUL or control characters
+    return value[:_LENGTHS[name]] if name in _LENGTHS else value
+
+
+def append(connection: Connection, entry: AuditEntry, *, at: datetime | None = None) -> int:
+    """Append `entry` in the connection's transaction; returns its seq. Appends are serialized: on
+    SQLite by the write transaction itself (BEGIN IMMEDIATE), on PostgreSQL by a transaction-level
+    advisory lock taken before the last record is read, held until commit or rollback."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    last = connection.execute(select(audit_log.c.seq, audit_log.c.hash)
+                              .order_by(audit_log.c.seq.desc()).limit(1)).first()
+    row: dict[str, Any] = {name: _clip(name, value) for name, value in asdict(entry).items()}
+    if row["detail"] is not None:
+        row["detail"] = json.loads(canonical(row["detail"]))  # what is stored is what was hashed
+    row.update(seq=1 if last is None else last.seq + 1, prev_hash=GENESIS if last is None else last.hash,
+               at=(at or datetime.now(timezone.utc)).astimezone(timezone.utc))
+    row["hash"] = record_hash(row)
+    connection.execute(insert(audit_log).values(row))
+    return int(row["seq"])
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first record at which the chain does not hold, and what is wrong there."""
+
+    seq: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    records: int
+    head: str  # the last record's hash (GENESIS for an empty log): note it down to detect truncation
+    broken: Break | None
+
+
+def inspect_chain(engine: Engine | Connection, batch: int = 2000) -> ChainReport:
+    """Walk the chain in seq order, recomputing every hash."""
+    expected_seq, prev, count = 1, GENESIS, 0
+    query = select(audit_log).order_by(audit_log.c.seq)
+    with _connected(engine) as conn:
+        for row in conn.execution_options(yield_per=batch).execute(query).mappings():
+            broken = _check(row, expected_seq, prev)
+            if broken is not None:
+                return ChainReport(count, prev, broken)
+            expected_seq, prev, count = row["seq"] + 1, row["hash"], count + 1
+    return ChainReport(count, prev, None)
+
+
+def verify(engine: Engine | Connection) -> Break | None:
+    """None when the chain is intact; otherwise the first broken record."""
+    return inspect_chain(engine).broken
+
+
+def _check(row: Mapping[str, Any], expected_seq: int, prev: str) -> Break | None:
+    seq = row["seq"]
+    if seq != expected_seq:
+        return Break(expected_seq, f"records {expected_seq}..{seq - 1} are missing (deleted); the next is {seq}")
+    if row["prev_hash"] != prev:
+        return Break(seq, f"prev_hash {row['prev_hash'][:16]}… is not the hash of record {seq - 1} ({prev[:16]}…): "
+                          f"record {seq - 1} was rewritten and re-hashed, or this record re-chained")
+    recomputed = record_hash(row)
+    if recomputed != row["hash"]:
+        return Break(seq, f"its fields do not match its hash (stored {row['hash'][:16]}…, recomputed "
+                          f"{recomputed[:16]}…): the record was edited after it was written")
+    return None
+
+
+@contextmanager
+def _connected(engine: Engine | Connection) -> Iterator[Connection]:
+    if isinstance(engine, Connection):
+        yield engine
+        return
+    with engine.connect() as conn:
+        yield conn
+
+
+# ---------------------------------------------------------------- who acts: the current context
+
+@dataclass
+class AuditContext:
+    """Who acts and from where. A request's context reads its principal lazily (`principal`) and its
+    route template and path parameters from the ASGI scope once routing has filled them in."""
+
+    actor: str | None = None
+    role: str | None = None
+    action: str | None = None
+    request_id: str | None = None
+    client_address: str | None = None
+    scope: MutableMapping[str, Any] | None = None
+    principal: Callable[[], tuple[str, str | None] | None] | None = None
+    record_unchanged: bool = True  # a request's write is recorded even when it changed nothing visible
+    record_writes: bool = True  # False: the caller records the act itself (a sign-in and its bookkeeping)
+    _who: tuple[str, str | None] | None = field(default=None, init=False, repr=False)
+
+    def who(self) -> tuple[str, str | None]:
+        if self._who is None:
+            found = self.principal() if self.principal is not None else None
+            self._who = (self.actor, self.role) if self.actor else (found or ("anonymous", None))
+        return self._who
+
+    def action_name(self) -> str:
+        if self.action:
+            return self.action
+        scope = self.scope or {}
+        route = getattr(scope.get("route"), "path", None) or scope.get("path", "?")
+        return f"{scope.get('method', '?')} {route}"
+
+    def path_params(self) -> dict[str, Any]:
+        return dict((self.scope or {}).get("path_params") or {})
+
+    def entry(self, action: str, **fields: Any) -> AuditEntry:
+        actor, role = self.who()
+        return AuditEntry(actor=fields.pop("actor", actor), role=fields.pop("role", role), action=action,
+                          request_id=self.request_id, client_address=self.client_address, **fields)
+
+
+_current: ContextVar[AuditContext | None] = ContextVar("socreg_audit_context", default=None)
+
+
+def current() -> AuditContext | None:
+    return _current.get()
+
+
+def activate(context: AuditContext) -> Token[AuditContext | None]:
+    return _current.set(context)
+
+
+def deactivate(token: Token[AuditContext | None]) -> None:
+    _current.reset(token)
+
+
+@contextmanager
+def acting_as(actor: str, action: str, *, role: str | None = None, record_unchanged: bool = True) -> Iterator[None]:
+    """Commits inside are recorded as `actor` doing `action` (the command line, scheduled jobs)."""
+    token = activate(AuditContext(actor=actor, role=role, action=action, record_unchanged=record_unchanged))
+    try:
+        yield
+    finally:
+        deactivate(token)
+
+
+@contextmanager
+def writes_recorded_by_caller() -> Iterator[None]:
+    """Inside, unit-of-work commits append no record of their own: the caller records the act once
+    (a sign-in attempt stands for its throttle counters and session rows)."""
+    context = current()
+    token = activate(replace(context, record_writes=False)) if context is not None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            deactivate(token)
+
+
+def cli_actor() -> str:
+    """`cli:<os user>` for writes made with the socreg command."""
+    try:
+        user = os.getlogin()
+    except OSError:
+        user = os.environ.get("USER") or os.environ.get("LOGNAME") or str(os.getuid())
+    return f"cli:{user}"
+
+
+# ---------------------------------------------------------------- explicit records: sign-ins, reads
+
+def record(db: "Database", entry: AuditEntry) -> int:
+    """Append `entry` in a transaction of its own (a sign-in, a read of personal data). Call it outside
+    any unit of work: on SQLite it queues on the database's write lock. Request id and client address
+    come from the current context when the entry leaves them empty."""
+    context = current()
+    if context is not None:
+        entry = _with_request(entry, context)
+    if db.write_lock is not None:
+        db.write_lock.acquire()
+    try:
+        with db.write_engine.begin() as conn:
+            return append(conn, entry)
+    finally:
+        if db.write_lock is not None:
+            db.write_lock.release()
+
+
+def record_in(session: Session, entry: AuditEntry) -> int:
+    """Append `entry` inside a unit of work's transaction (committed, or rolled back, with it)."""
+    context = current()
+    return append(session.connection(), _with_request(entry, context) if context is not None else entry)
+
+
+def _with_request(entry: AuditEntry, context: AuditContext) -> AuditEntry:
+    return AuditEntry(**{**asdict(entry), "request_id": entry.request_id or context.request_id,
+                         "client_address": entry.client_address or context.client_address})
+
+
+def sign_in_entry(username: str, outcome: str, *, role: str | None = None, reason: str | None = None,
+                  client_address: str | None = None) -> AuditEntry:
+    """A sign-in attempt: `outcome` is "success" or "failure" (`reason`: the rule that refused it, e.g.
+    auth.throttled); the actor is the name tried."""
+    detail = {"outcome": outcome, **({"reason": reason} if reason else {})}
+    return AuditEntry(actor=username or "(empty)", role=role, action=f"sign in {outcome}", target_type="account",
+                      target_id=username, client_address=client_address, detail=detail)
+
+
+def record_personal_data_read(db: "Database", *, uscc: str, fields: Sequence[str], actor: str | None = None,
+                              role: str | None = None) -> int:
+    """Who read whose personal data (ID number, phone): one record per read."""
+    context = current() or AuditContext()
+    entry = context.entry("read personal data", target_type="organization", target_id=uscc, uscc=uscc,
+                          detail={"fields": list(fields), "via": context.action_name()},
+                          **({"actor": actor, "role": role} if actor else {}))
+    return record(db, entry)
+
+
+# ---------------------------------------------------------------- writes: one record per commit
+
+_ROWS = "socreg_audit_rows"
+
+
+@dataclass(frozen=True)
+class RowChange:
+    op: str  # insert | update | delete
+    table: str
+    key: list[Any]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def track_row_changes(factory: sessionmaker[Session]) -> None:
+    """Keep, per session, the before and after images of the ORM rows each flush writes while an audit
+    context is current (after_flush still sees the pre-flush state and attribute history)."""
+    event.listen(factory, "after_flush", _after_flush)
+    event.listen(factory, "after_rollback", lambda session: session.info.pop(_ROWS, None))
+
+
+def _after_flush(session: Session, _flush_context: Any) -> None:
+    if _current.get() is None:
+        return
+    rows: list[RowChange] = session.info.setdefault(_ROWS, [])
+    for op, objects in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if op == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            rows.append(_row_change(op, obj))
+
+
+def _row_change(op: str, obj: object) -> RowChange:
+    state = inspect(obj)
+    mapper = state.mapper
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for attr in mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        unchanged = list(history.unchanged or ())
+        before[attr.key] = (list(history.deleted or ()) or unchanged or [None])[0]
+        after[attr.key] = (list(history.added or ()) or unchanged or [None])[0]
+    key = list(state.identity or mapper.primary_key_from_instance(obj))
+    table = getattr(mapper.persist_selectable, "name", mapper.class_.__name__)
+    return RowChange(op, table, key, None if op == "insert" else before, None if op == "delete" else after)
+
+
+def record_commit(session: Session, events: Sequence[Any]) -> None:
+    """In the unit of work's commit, before the transaction commits: one record for this transaction
+    when an audit context is current (`events`: the envelopes it publishes)."""
+    context = _current.get()
+    if context is None or not context.record_writes:
+        return
+    session.flush()
+    rows: list[RowChange] = session.info.pop(_ROWS, [])
+    if not events and not rows and not context.record_unchanged:
+        return
+    append(session.connection(), _write_entry(context, events, rows))
+
+
+def _write_entry(context: AuditContext, events: Sequence[Any], rows: list[RowChange]) -> AuditEntry:
+    params = context.path_params()
+    uscc = params.get("uscc") or next((e.data.get("uscc") for e in events if isinstance(e.data.get("uscc"), str)),
+                                      None)
+    target_type, target_id = _target(context, params, events)
+    befores = [r.before for r in rows if r.before is not None]
+    after = {"events": [[e.type, e.subject, e.data] for e in events], "rows": [r.after for r in rows if r.after]}
+    detail = {"events": [e.type for e in events][:50], "event_ids": [str(e.id) for e in events][:50],
+              "rows": [f"{r.op} {r.table} {'/'.join(str(k) for k in r.key)}" for r in rows][:50]}
+    return context.entry(context.action_name(), target_type=target_type, target_id=target_id,
+                         uscc=str(uscc).strip().upper() if uscc else None,
+                         before_digest=digest(befores) if befores else None,
+                         after_digest=digest(after) if events or rows else None, detail=detail)
+
+
+def _target(context: AuditContext, params: dict[str, Any], events: Sequence[Any]) -> tuple[str | None, str | None]:
+    """The route's last path parameter and the path segment naming it (organizations/{uscc},
+    tasks/{task_id}); without one, the first event's aggregate and subject."""
+    route = getattr((context.scope or {}).get("route"), "path", "") or ""
+    segments = route.strip("/").split("/")
+    for index in range(len(segments) - 1, 0, -1):
+        name = segments[index]
+        if name.startswith("{") and name.endswith("}") and name[1:-1] in params:
+            value = str(params[name[1:-1]])
+            return segments[index - 1], value.upper() if name == "{uscc}" else value
+    if events:
+        parts = str(events[0].type).split(".")
+        return (parts[1] if len(parts) > 2 else parts[0]), str(events[0].subject)
+    return None, None
