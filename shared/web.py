@@ -2,10 +2,14 @@
 size limit, bearer-token principals, Prometheus metrics and the health endpoints."""
 from __future__ import annotations
 
+import hmac
 import json
 import logging
+import re
 import time
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -16,11 +20,17 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared import audit
+from shared.accounts import current_principal
 from shared.auth import Principal, read_token
-from shared.errors import SocregError, Unauthorized
+from shared.errors import Forbidden, SocregError, Unauthorized
+from shared.webui.docs import install_docs
 from shared.webui.pages import html_error, install_webui
+from shared.webui.security import SecurityHeadersMiddleware
+from shared.webui.session import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -177,22 +187,107 @@ class _MetricsMiddleware:
             self.metrics.latency.labels(route).observe(time.perf_counter() - started)
 
 
-def health_router(metrics: Metrics, checks: dict[str, Callable[[], bool]]) -> APIRouter:
+@dataclass(frozen=True)
+class OperationsAccess:
+    """Who reads /readyz and /metrics (/healthz is always public). Outside the embedded demo they say
+    which dependency is down and how busy each route is, so they are closed unless the settings open
+    them (operations_public) or the caller shows the operations token (operations_token) as a bearer
+    token, as Prometheus and an orchestrator's probe can."""
+
+    public: bool
+    token: str = ""
+
+    @classmethod
+    def of(cls, settings: Any) -> "OperationsAccess":
+        return cls(public=bool(settings.demo or settings.operations_public), token=settings.operations_token)
+
+    def check(self, request: Request) -> None:
+        if self.public:
+            return
+        if not self.token:
+            raise Forbidden("the operations endpoints are not public here: set SOCREG_OPERATIONS_TOKEN and send "
+                            "it as a bearer token (or SOCREG_OPERATIONS_PUBLIC=true on a closed network)",
+                            rule="operations-not-public")
+        scheme, _, supplied = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(supplied.strip().encode(), self.token.encode()):
+            raise Unauthorized("send the operations token (SOCREG_OPERATIONS_TOKEN) as a bearer token")
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+
+
+class RequestContextMiddleware:
+    """Pure ASGI: gives every HTTP request an id (the caller's X-Request-ID when it is a plain token of
+    up to 100 characters, else a new one), echoes it in the answer's X-Request-ID header, and makes the
+    request's audit context current while the request runs (shared.audit): the id, the client address,
+    the route and its path parameters, and the principal of its bearer token or session cookie, read
+    only when a record is written."""
+
+    def __init__(self, app: ASGIApp, secret_key: str) -> None:
+        self.app, self.secret_key = app, secret_key
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        asked = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = asked if _REQUEST_ID.fullmatch(asked) else uuid.uuid4().hex
+        client = scope.get("client")
+        context = audit.AuditContext(request_id=request_id, client_address=client[0] if client else None,
+                                     scope=scope, principal=lambda: _token_principal(headers, self.secret_key))
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []),
+                                                   (b"x-request-id", request_id.encode())]}
+            await send(message)
+
+        token = audit.activate(context)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            audit.deactivate(token)
+
+
+def _token_principal(headers: dict[bytes, bytes], secret: str) -> tuple[str, str | None] | None:
+    """The username and role of the request's bearer token, else of its page session cookie."""
+    authorization = headers.get(b"authorization", b"").decode("latin-1")
+    token = authorization[7:].strip() if authorization[:7].lower() == "bearer " else None
+    if not token:
+        token = cookie_parser(headers.get(b"cookie", b"").decode("latin-1")).get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        principal = read_token(token, secret=secret)
+    except SocregError:
+        return None
+    return principal.username, principal.role
+
+
+def health_router(metrics: Metrics, checks: dict[str, Callable[[], bool]], *,
+                  access: OperationsAccess) -> APIRouter:
+    """/healthz for anyone; /readyz and /metrics as `access` allows."""
     router = APIRouter(tags=["operations"])
+    operations = [Depends(access.check)]
 
     @router.get("/healthz", summary="alive")
     def healthz() -> dict[str, str]:
+        """Public: the process answers. Container health checks use it."""
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="database, bus and search reachable")
+    @router.get("/readyz", summary="database, bus and search reachable", dependencies=operations)
     def readyz() -> JSONResponse:
+        """Each dependency's state (200 ready, 503 not). Not public outside the embedded demo: send
+        `Authorization: Bearer <SOCREG_OPERATIONS_TOKEN>` (401 without it, 403 when no token is
+        configured), unless SOCREG_OPERATIONS_PUBLIC=true."""
         results = {name: _safe(check) for name, check in checks.items()}
         ok = all(results.values())
         body = {"status": "ready" if ok else "not ready", "checks": {k: "ok" if v else "down" for k, v in results.items()}}
         return JSONResponse(body, status_code=200 if ok else 503)
 
-    @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
+    @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse, dependencies=operations)
     def metrics_text() -> PlainTextResponse:
+        """Prometheus text format. Access as /readyz: the operations token outside the embedded demo."""
         return PlainTextResponse(generate_latest(metrics.registry).decode(), media_type=CONTENT_TYPE_LATEST)
 
     return router
@@ -210,8 +305,13 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 async def _optional_principal(request: Request,
                                token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal | None:
-    # async: cheap CPU work stays on the event loop instead of a threadpool hop per request
-    return read_token(token, secret=request.app.state.secret_key) if token else None
+    """The token's principal while its session stands (shared.accounts: one primary-key read of the
+    accounts store, so a sign-out, deactivation or role change ends it at once)."""
+    if not token:
+        return None
+    principal = read_token(token, secret=request.app.state.secret_key)
+    # async, and the read on the event loop: a threadpool hop per request costs more than the read
+    return current_principal(request.app.state, principal)
 
 
 async def _principal(principal: Annotated[Principal | None, Depends(_optional_principal)]) -> Principal:
@@ -243,12 +343,16 @@ def install_database_handlers(app: FastAPI) -> None:
 
 
 def base_app(title: str, *, secret_key: str, max_body_bytes: int, metrics: Metrics, **kwargs: Any) -> FastAPI:
-    """A FastAPI app with socreg's mechanisms installed: problem details, body limit, metrics."""
-    app = FastAPI(title=title, **kwargs)
+    """A FastAPI app with socreg's mechanisms installed: problem details, body limit, metrics, security
+    headers (shared/webui/security.py) and the API docs from local assets."""
+    app = FastAPI(title=title, docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None, **kwargs)
     app.state.secret_key = secret_key
     install_problem_handlers(app)
     install_database_handlers(app)
     metrics.install(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost of ours: the 413 above gets the headers too
+    app.add_middleware(RequestContextMiddleware, secret_key=secret_key)  # request id and actor for the audit trail
     install_webui(app)
+    install_docs(app)  # /docs and /redoc from local assets (the defaults load a CDN, with inline script)
     return app

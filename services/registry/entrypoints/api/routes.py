@@ -4,14 +4,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Query, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Query, Response, status
 
 from services.registry.adapters import views
 from services.registry.domain import commands
 from services.registry.domain import uscc as uscc_rules
-from services.registry.entrypoints.api import schemas
-from services.registry.entrypoints.accounts import sign_in
+from services.registry.entrypoints.api import personal_data, schemas
+from services.registry.entrypoints.api.auth_routes import auth_router
 from services.registry.entrypoints.api.deps import Container, UsccPath
 from services.registry.service_layer import handlers
 from shared.auth import Principal
@@ -19,6 +18,7 @@ from shared.errors import Forbidden, NotFound
 from shared.web import CurrentPrincipal
 
 router = APIRouter()
+router.include_router(auth_router)  # /auth/token, /auth/logout, /auth/totp, /auth/accounts/{username}/unlock
 ORG = "/registry/organizations/{uscc}"
 
 
@@ -33,12 +33,6 @@ def _record(c: Container, uscc: str) -> dict[str, Any]:
     if record is None:
         raise NotFound(f"no organization with USCC {uscc}")
     return record
-
-
-@router.post("/auth/token", response_model=schemas.TokenOut, tags=["auth"])
-def token(c: Container, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> schemas.TokenOut:
-    access, principal = sign_in(c, form.username, form.password)
-    return schemas.TokenOut(access_token=access, role=principal.role, uscc=principal.uscc)
 
 
 @router.post("/registry/organizations", status_code=status.HTTP_201_CREATED,
@@ -68,16 +62,25 @@ def list_organizations(
     district: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
     org_status: Annotated[str | None, Query(alias="status", pattern="^(active|deregistered|revoked)$")] = None,
 ) -> dict[str, Any]:
+    """Organizations page by page (registrar, inspector). The legal representative's ID number and
+    phone are masked here (350203********1234, 138****5678): they are given in full only by
+    GET /registry/organizations/{uscc}, whose every read is recorded in the audit trail."""
     who.require("registrar", "inspector")
     filters = {"type": type, "level": level, "district": district, "status": org_status}
     with c.db.read_session() as session:
-        return views.list_organizations(session, page=page, size=size, filters=filters)
+        found = views.list_organizations(session, page=page, size=size, filters=filters)
+    return {**found, "items": [personal_data.masked_record(item) for item in found["items"]]}
 
 
 @router.get(ORG, response_model=schemas.OrganizationOut, tags=["registry"])
 def get_organization(uscc: UsccPath, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    """The full record (registrar, inspector, the organization's own account), the legal
+    representative's ID number and phone included: each read is recorded in the registry's audit
+    trail (who read whose personal data, with the request id) before the answer leaves."""
     _may_see(who, uscc)
-    return _record(c, uscc)
+    record = _record(c, uscc)
+    personal_data.record_read(c, who, record["uscc"], personal_data.PERSONAL_FIELDS)
+    return record
 
 
 @router.patch(ORG, response_model=schemas.OrganizationOut, tags=["registry"])
@@ -89,10 +92,14 @@ def change(uscc: UsccPath, body: schemas.ChangeIn, c: Container, who: CurrentPri
 
 @router.get(ORG + "/history", response_model=list[schemas.HistoryEntry], tags=["registry"])
 def history(uscc: UsccPath, c: Container, who: CurrentPrincipal) -> list[dict[str, Any]]:
+    """Every change, who and when (registrar, inspector, own org). A changed ID number or phone shows
+    its old and new values; an answer that does is recorded in the audit trail like a record read."""
     _may_see(who, uscc)
-    _record(c, uscc)
+    code = _record(c, uscc)["uscc"]
     with c.db.read_session() as session:
-        return views.organization_history(session, uscc_rules.normalize(uscc))
+        history = views.organization_history(session, code)
+    personal_data.record_read(c, who, code, personal_data.fields_in_history(history))
+    return history
 
 
 @router.post(ORG + "/deregistration", response_model=schemas.OrganizationOut, tags=["registry"])
@@ -101,13 +108,6 @@ def deregistration(uscc: UsccPath, body: schemas.DeregistrationIn, c: Container,
     who.require("registrar")
     cmd = commands.Deregister(uscc, body.liquidation_report, body.liquidation_completed_on, who.username)
     return views.present(handlers.deregister(cmd, c.uow()))
-
-
-@router.post(ORG + "/revocation", response_model=schemas.OrganizationOut, tags=["registry"])
-def revocation(uscc: UsccPath, body: schemas.RevocationIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
-    who.require("registrar")
-    cmd = commands.Revoke(uscc, body.legal_basis, who.username, body.decision_number, body.effective_on)
-    return views.present(handlers.revoke(cmd, c.uow()))
 
 
 @router.post(ORG + "/charity-recognition", response_model=schemas.OrganizationOut, tags=["registry"])

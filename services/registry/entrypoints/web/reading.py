@@ -9,6 +9,7 @@ from fastapi import Path, Request
 from services.registry.adapters import report_views, views
 from services.registry.domain import uscc as uscc_rules
 from services.registry.domain.annual_report import CONCLUSIONS, Filer, FilingOrganization
+from services.registry.entrypoints.api import personal_data
 from services.registry.entrypoints.api.deps import Container
 from services.registry.entrypoints.web import report_errors, report_form
 from services.registry.entrypoints.web.pages import pages
@@ -18,7 +19,8 @@ YearPath = Annotated[int, Path(ge=1949, le=9999, description="the year the repor
 
 
 def load_record(c: Container, uscc: str) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """The organization's record, its change history (newest first) and its reports by year."""
+    """The organization's record, its change history (newest first) and its reports by year, the
+    legal representative's ID number and phone masked (pages never show them)."""
     code = uscc_rules.normalize(uscc)
     with c.db.read_session() as session:
         record = views.organization_record(session, code)
@@ -27,7 +29,9 @@ def load_record(c: Container, uscc: str) -> tuple[dict[str, Any], list[dict[str,
         history = views.organization_history(session, code)
         items = report_views.annual_reports_of(session, code, record["type"], record["registered_on"],
                                                c.report_policy, c.clock.today())
-    return record, list(reversed(history)), [{**_NOT_FILED, **item} for item in items]
+    # pages show the legal representative's name only: ID numbers and phones stay masked, even in the history
+    return (personal_data.masked_record(record), personal_data.masked_history(list(reversed(history))),
+            [{**_NOT_FILED, **item} for item in items])
 
 
 # what a year without a saved report shows (the API's list leaves these out)
