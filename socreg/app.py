@@ -13,11 +13,12 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from shared.accounts import Accounts
 from shared.clock import Clock
 from shared.events.bus import Bus, build_bus
 from shared.scheduler import Scheduler
 from shared.settings import Settings
-from shared.web import Metrics, base_app, health_router
+from shared.web import Metrics, OperationsAccess, base_app, health_router
 
 ALL_SERVICES = ("registry", "inspection", "search")
 
@@ -66,11 +67,12 @@ def _wiring(service: str) -> _Wiring:
         from services.registry.entrypoints import consumers as registry_consumers
         from services.registry.entrypoints import jobs as registry_jobs
         from services.registry.entrypoints.api import app as registry_app
+        from services.registry.entrypoints.api import audit_routes as registry_audit
         from services.registry.entrypoints.api.report_routes import report_router
         from services.registry.entrypoints.api.routes import router as registry_router
         from services.registry.entrypoints.web.routes import web_router as registry_pages
 
-        return _Wiring(registry.bootstrap, [registry_router, report_router, registry_pages],
+        return _Wiring(registry.bootstrap, [registry_router, report_router, registry_pages, registry_audit.router],
                        registry_app.readiness_checks,
                        registry_consumers.build_consumers, registry_jobs.build_scheduler)
     if service == "inspection":
@@ -78,18 +80,21 @@ def _wiring(service: str) -> _Wiring:
         from services.inspection.entrypoints import consumers as inspection_consumers
         from services.inspection.entrypoints import jobs as inspection_jobs
         from services.inspection.entrypoints.api import app as inspection_app
+        from services.inspection.entrypoints.api import audit_routes as inspection_audit
         from services.inspection.entrypoints.api.routes import router as inspection_router
         from services.inspection.entrypoints.web.routes import web_router as inspection_pages
 
-        return _Wiring(inspection.bootstrap, [inspection_router, inspection_pages], inspection_app.readiness_checks,
+        return _Wiring(inspection.bootstrap, [inspection_router, inspection_pages, inspection_audit.router],
+                       inspection_app.readiness_checks,
                        inspection_consumers.build_consumers, inspection_jobs.build_scheduler)
     from services.search import bootstrap as search
     from services.search.entrypoints import consumers as search_consumers
     from services.search.entrypoints.api import app as search_app
+    from services.search.entrypoints.api import audit_routes as search_audit
     from services.search.entrypoints.api.routes import router as search_router
     from services.search.entrypoints.web.routes import web_router as search_pages
 
-    return _Wiring(search.bootstrap, [search_router, search_pages], search_app.readiness_checks,
+    return _Wiring(search.bootstrap, [search_router, search_pages, search_audit.router], search_app.readiness_checks,
                    search_consumers.build_consumers, None)
 
 
@@ -111,16 +116,19 @@ def create_app(platform: Platform, *, run_workers: bool = True) -> FastAPI:
             yield
         finally:
             platform.close()
+            app.state.accounts.close()
 
     metrics = Metrics()
     app = base_app("socreg", secret_key=platform.settings.secret_key, max_body_bytes=platform.settings.max_body_bytes,
                    metrics=metrics, lifespan=lifespan,
                    description="Register of record and credit supervision for social organizations (社会组织).")
+    app.state.accounts = Accounts.open(platform.settings,  # the sessions every request checks
+                                       *(getattr(c, "db", None) for c in platform.containers().values()))
     checks: dict[str, Any] = {}
     for name, container in platform.containers().items():
         setattr(app.state, name, container)
         for router in _wiring(name).routers:
             app.include_router(router)
         checks.update(_wiring(name).readiness(container))
-    app.include_router(health_router(metrics, checks))
+    app.include_router(health_router(metrics, checks, access=OperationsAccess.of(platform.settings)))
     return app

@@ -1,6 +1,7 @@
-"""The `socreg` command line (api.md): up, demo, user add, migrate, serve, worker, events."""
+"""The `socreg` command line (api.md): up, demo, user (socreg/cli_users.py), migrate, serve, worker, events."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import signal
@@ -15,20 +16,44 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from shared.errors import SocregError
 from shared.settings import Settings
+from socreg.cli_users import user_app
 
 app = typer.Typer(help="socreg: register of record and credit supervision for social organizations",
                   no_args_is_help=True)
-user_app = typer.Typer(help="accounts", no_args_is_help=True)
 events_app = typer.Typer(help="the event catalogue", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(events_app, name="events")
 search_app = typer.Typer(help="the search index", no_args_is_help=True)
 app.add_typer(search_app, name="search")
+audit_app = typer.Typer(help="the audit trail", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 console = Console(stderr=True)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="where the embedded databases live")]
+
+
+@app.callback()
+def _cli_actor(ctx: typer.Context) -> None:
+    # what a command writes outside requests, consumers and jobs (user add, demo ...) is in the audit trail
+    # as cli:<os user>; the context ends with the command
+    from shared import audit
+
+    words = [w for w in sys.argv[1:3] if not w.startswith("-")][:2]
+    token = audit.activate(audit.AuditContext(actor=audit.cli_actor(), role="cli", action=" ".join(["cli", *words])))
+    ctx.call_on_close(lambda: audit.deactivate(token))
+
+
+@audit_app.command("verify")
+def audit_verify(data_dir: DataDir = None) -> None:
+    """Walk every service's audit chain; name the first broken record (exit 1), or say each is intact (exit 0)."""
+    from socreg.audit_command import verify_all
+
+    verdicts = verify_all(load_settings(data_dir=data_dir))
+    for v in verdicts:
+        print(f"{v.service}: {v.message}")
+    if not all(v.ok for v in verdicts):
+        raise typer.Exit(1)
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -121,13 +146,17 @@ def demo(data_dir: DataDir = None) -> None:
 
 @app.command()
 def up(host: str = "127.0.0.1", port: int = 8000, data_dir: DataDir = None,
-       demo: Annotated[bool, typer.Option("--demo", help="load the demo register and allow the demo key")] = False) -> None:
+       demo: Annotated[bool, typer.Option("--demo", help="load the demo register and allow the demo key")] = False,
+       allow_public_demo: Annotated[bool, typer.Option(
+           "--allow-public-demo", help="let the demo listen beyond loopback (its key and passwords are public)")] = False,
+       ) -> None:
     """Run every service on the embedded default, on one port."""
     import uvicorn
 
     from socreg.app import build_platform, create_app
 
     settings = load_settings(data_dir=data_dir, demo=demo or None)
+    _refuse_public_demo(settings, host, allowed=allow_public_demo)
     if demo:
         _load_demo(settings)
     platform = build_platform(settings)
@@ -142,6 +171,25 @@ def up(host: str = "127.0.0.1", port: int = 8000, data_dir: DataDir = None,
                 workers.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 workers.kill()
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to anything
+
+
+def _refuse_public_demo(settings: Settings, host: str, *, allowed: bool) -> None:
+    """The demo signs tokens with a key printed in the source and has published passwords: anyone who
+    reaches it can act as any account. It listens on loopback unless told otherwise."""
+    if settings.demo and not allowed and not _is_loopback(host):
+        console.print(f"[red]refused:[/red] the demo would listen on {host}, beyond this machine, but its secret key "
+                      "and demo passwords are public, so anyone reaching it could sign in as any account. Use "
+                      "--host 127.0.0.1, or add --allow-public-demo if that is really meant.")
+        raise typer.Exit(2)
 
 
 def _spawn_embedded_workers(settings: Settings) -> subprocess.Popen[bytes]:
@@ -251,27 +299,6 @@ def _known(service: str) -> None:
     if service not in ALL_SERVICES:
         console.print(f"[red]unknown service:[/red] {service} (one of {', '.join(ALL_SERVICES)})")
         raise typer.Exit(2)
-
-
-@user_app.command("add")
-def user_add(name: str, role: Annotated[str, typer.Option(help="registrar | inspector | org | admin")],
-             password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
-             uscc: Annotated[str | None, typer.Option(help="for an org account: its USCC")] = None,
-             data_dir: DataDir = None) -> None:
-    """Add an account."""
-    from services.registry import bootstrap
-    from services.registry.domain import commands
-    from services.registry.service_layer import handlers
-
-    container = bootstrap.bootstrap(load_settings(data_dir=data_dir))
-    try:
-        handlers.add_user(commands.AddUser(name, password, role, uscc), container.uow())
-    except SocregError as exc:
-        console.print(f"[red]{exc.detail}[/red]")
-        raise typer.Exit(1) from exc
-    finally:
-        container.close()
-    console.print(f"added {role} account {name}")
 
 
 @search_app.command("reindex")

@@ -7,11 +7,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.inspection.bootstrap import InspectionContainer
+from services.inspection.entrypoints.api import audit_routes
 from services.inspection.entrypoints.api.routes import router
 from services.inspection.entrypoints.consumers import build_consumers
 from services.inspection.entrypoints.jobs import build_scheduler
 from services.inspection.entrypoints.web.routes import web_router
-from shared.web import Metrics, base_app, health_router
+from shared.accounts import Accounts
+from shared.web import Metrics, OperationsAccess, base_app, health_router
 
 
 def readiness_checks(container: InspectionContainer) -> dict[str, object]:
@@ -38,12 +40,16 @@ def create_app(container: InspectionContainer, *, run_workers: bool = True,
             if scheduler is not None:
                 scheduler.shutdown()
             container.close()
+            app.state.accounts.close()
 
     metrics = Metrics()
     app = base_app("socreg inspection", secret_key=container.settings.secret_key,
                    max_body_bytes=container.settings.max_body_bytes, metrics=metrics, lifespan=lifespan)
     app.state.inspection = container
+    app.state.accounts = Accounts.open(container.settings, container.db)  # sessions every request checks
     app.include_router(router)
     app.include_router(web_router)
-    app.include_router(health_router(metrics, readiness_checks(container)))  # type: ignore[arg-type]
+    app.include_router(audit_routes.router)  # the audit trail, for `auditor`
+    app.include_router(health_router(metrics, readiness_checks(container),  # type: ignore[arg-type]
+                                     access=OperationsAccess.of(container.settings)))
     return app

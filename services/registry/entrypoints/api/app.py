@@ -8,11 +8,14 @@ from fastapi import FastAPI
 
 from services.registry.bootstrap import RegistryContainer
 from services.registry.entrypoints.api.report_routes import report_router
+from services.registry.entrypoints.api import audit_routes
 from services.registry.entrypoints.api.routes import router
+from services.registry.entrypoints.api.sanction_routes import router as sanction_router
 from services.registry.entrypoints.consumers import build_consumers
 from services.registry.entrypoints.jobs import build_scheduler
 from services.registry.entrypoints.web.routes import web_router
-from shared.web import Metrics, base_app, health_router
+from shared.accounts import Accounts
+from shared.web import Metrics, OperationsAccess, base_app, health_router
 
 
 def readiness_checks(container: RegistryContainer) -> dict[str, object]:
@@ -39,13 +42,18 @@ def create_app(container: RegistryContainer, *, run_workers: bool = True,
             if scheduler is not None:
                 scheduler.shutdown()
             container.close()
+            app.state.accounts.close()
 
     metrics = Metrics()
     app = base_app("socreg registry", secret_key=container.settings.secret_key,
                    max_body_bytes=container.settings.max_body_bytes, metrics=metrics, lifespan=lifespan)
     app.state.registry = container
+    app.state.accounts = Accounts.open(container.settings, container.db)  # sessions every request checks
     app.include_router(router)
     app.include_router(report_router)
+    app.include_router(sanction_router)
     app.include_router(web_router)
-    app.include_router(health_router(metrics, readiness_checks(container)))  # type: ignore[arg-type]
+    app.include_router(audit_routes.router)  # the audit trail, for `auditor`
+    app.include_router(health_router(metrics, readiness_checks(container),  # type: ignore[arg-type]
+                                     access=OperationsAccess.of(container.settings)))
     return app

@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.search.bootstrap import SearchContainer
+from services.search.entrypoints.api import audit_routes
 from services.search.entrypoints.api.routes import router
 from services.search.entrypoints.consumers import build_consumers
 from services.search.entrypoints.web.routes import web_router
-from shared.web import Metrics, base_app, health_router
+from shared.accounts import Accounts
+from shared.web import Metrics, OperationsAccess, base_app, health_router
 
 
 def readiness_checks(container: SearchContainer) -> dict[str, object]:
@@ -27,12 +29,16 @@ def create_app(container: SearchContainer, *, run_workers: bool = True) -> FastA
             yield
         finally:
             container.close()
+            app.state.accounts.close()
 
     metrics = Metrics()
     app = base_app("socreg search", secret_key=container.settings.secret_key,
                    max_body_bytes=container.settings.max_body_bytes, metrics=metrics, lifespan=lifespan)
     app.state.search = container
+    app.state.accounts = Accounts.open(container.settings, container.db)  # sessions every request checks
     app.include_router(router)
     app.include_router(web_router)
-    app.include_router(health_router(metrics, readiness_checks(container)))  # type: ignore[arg-type]
+    app.include_router(audit_routes.router)  # the audit trail, for `auditor`
+    app.include_router(health_router(metrics, readiness_checks(container),  # type: ignore[arg-type]
+                                     access=OperationsAccess.of(container.settings)))
     return app

@@ -1,0 +1,7 @@
+"""GET /registry/audit and the page /registry/web/audit: the registry service's audit trail, for the `auditor` role
+(shared/audit_web.py)."""
+from __future__ import annotations
+
+from shared.audit_web import audit_router
+
+router = audit_router("registry")
