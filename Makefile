@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BROWSER_PKGS := chromium chromium-driver fonts-noto-cjk
+# The gateway test runs deploy/gateway.conf in a real nginx with a test certificate made by openssl.
+SYSTEM_PKGS := nginx openssl
 
-.PHONY: run test install browser bench lint clean
+.PHONY: run test install browser system-packages bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +30,16 @@ browser:
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(BROWSER_PKGS); }; \
 	fi
 
-test: $(STAMP) browser
+# nginx is only run by the tests, never as a service: where Debian's postinst may start one (no
+# policy-rc.d, as in a container image), it is stopped again.
+system-packages:
+	@if ! { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null || ! command -v openssl >/dev/null; then \
+	  $(SUDO) apt-get install -y --no-install-recommends $(SYSTEM_PKGS) \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends $(SYSTEM_PKGS); }; \
+	  $(SUDO) invoke-rc.d nginx stop >/dev/null 2>&1 || true; \
+	fi
+
+test: $(STAMP) browser system-packages
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)

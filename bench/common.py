@@ -39,6 +39,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     the settings this benchmark chose."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCREG_")}
     env["PYTHONUNBUFFERED"] = "1"
+    env["SOCREG_OPERATIONS_PUBLIC"] = "true"  # the benches read /readyz and /metrics of their loopback servers
     env.update(extra)
     return env
 

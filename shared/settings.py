@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     # HTTP
     max_body_bytes: int = Field(1_048_576, ge=1024)
 
+    # web and deploy (issue 12 part 6): /readyz and /metrics are closed outside the embedded demo unless
+    # opened here; /healthz is always public
+    operations_public: bool = False  # true: anyone reaching the port reads them (a closed network only)
+    operations_token: str = Field("", pattern=r"^(|.{32,})$")  # their bearer token (>= 32 chars); "": none
+
     # domain settings (domain-rules.md tags in comments)
     foundation_levels: tuple[str, ...] = ("city",)  # R1.3 [UNCONFIRMED]: which levels register foundations
 

@@ -483,6 +483,15 @@ def test_the_stacks_settings_validate(monkeypatch: pytest.MonkeyPatch, compose: 
         assert settings.database_url(service).startswith("postgresql+psycopg://"), service
 
 
+def test_the_stack_keeps_readiness_and_metrics_closed(monkeypatch: pytest.MonkeyPatch,
+                                                     compose: dict[str, Any]) -> None:
+    from shared.web import OperationsAccess
+
+    settings = _stack_settings(monkeypatch, compose, {"SOCREG_SECRET_KEY": SECRET})
+    access = OperationsAccess.of(settings)
+    assert not access.public and not access.token, "/readyz and /metrics open only with a token of the site's own"
+
+
 def test_a_short_secret_stops_the_stack_at_start_up(monkeypatch: pytest.MonkeyPatch,
                                                     compose: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="at least 32"):

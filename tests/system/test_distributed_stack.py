@@ -82,7 +82,7 @@ def stack(tmp_path: Path, tansu_broker: str, osmem: OsmemServer) -> Iterator[Sta
             workers = {service: procs.worker(service) for service in SERVICES}
             for proc in [*apis.values(), *workers.values()]:
                 proc.wait_ready()
-            headers = {}
+            headers = {"operations": {"Authorization": f"Bearer {env['SOCREG_OPERATIONS_TOKEN']}"}}
             for role in ("registrar", "inspector"):
                 token = httpx.post(f"{apis['registry'].url}/auth/token",
                                    data={"username": f"{role}1", "password": PASSWORD}, timeout=10)
@@ -94,7 +94,7 @@ def stack(tmp_path: Path, tansu_broker: str, osmem: OsmemServer) -> Iterator[Sta
 def test_the_distributed_stack_carries_a_registration_and_a_credit_listing_between_the_services(
         stack: Stack) -> None:
     for service in SERVICES:  # each API reaches its database, the bus (and search its index)
-        ready = stack.get(service, "/readyz")
+        ready = stack.get(service, "/readyz", "operations")
         assert ready.status_code == 200, (service, ready.text)
         assert set(ready.json()["checks"].values()) == {"ok"}, (service, ready.json())
 

@@ -7,8 +7,12 @@ read. nginx's location selection (exact, longest prefix, `^~`, regular expressio
 301 for a prefix without its trailing slash) is modelled here on a parse of the config, and each
 location's `proxy_pass` is followed through compose.yaml to the container and the `socreg serve`
 command behind it. So a route added to the wrong service, a location sending a prefix to the wrong
-container, or a container serving a different service all fail here. When nginx is installed the
-file is also checked by `nginx -t`.
+container, or a container serving a different service all fail here.
+
+The file also runs in a real nginx (installed by `make test`; skipped where it is missing), with a
+certificate made for the test by openssl, in front of the real embedded app: plain HTTP redirects to
+HTTPS, HTTPS answers carry HSTS (a service's 503 too), /readyz and /metrics stay inside, and a sign-in
+through the login page over HTTPS sets a Secure session cookie (uvicorn sees the forwarded scheme).
 """
 from __future__ import annotations
 
@@ -34,10 +38,18 @@ GATEWAY_CONF = DEPLOY / "gateway.conf"
 # api.md lives in the project handbook, outside the repository on the development machines
 API_MD_CANDIDATES = (ROOT / "docs" / "api.md", Path("/work/shared/handbook/api.md"))
 NGINX_CONF_D = "/etc/nginx/conf.d/default.conf"
+TLS_CERT, TLS_KEY = "/etc/nginx/tls/cert.pem", "/etc/nginx/tls/key.pem"  # where compose mounts them
+# Served by every service but not through the gateway (issue 12): nginx answers 404 itself.
+GATEWAY_INTERNAL = {"/readyz", "/metrics"}
 
 # Which service owns each section of api.md (None: every service serves it, e.g. /healthz).
 API_MD_SECTIONS = {"Auth": "registry", "Registry": "registry", "Inspection and credit": "inspection",
                    "Search and statistics": "search", "Command line": "registry", "Health and operations": None}
+# api.md's "Second wave" section names paths of several services: the owner follows the prefix, and
+# a prefix no service claims yet (e.g. /opendata/) belongs to whichever serves it (ANY_OWNER).
+SECOND_WAVE = "Second wave"
+ANY_OWNER = "any"
+PREFIX_OWNERS = {"/auth/": "registry", "/registry/": "registry", "/inspection/": "inspection", "/search/": "search"}
 # The web pages: where each area's pages live (None: every service serves it).
 PAGE_PREFIXES = {"/auth/login": "registry", "/registry/web/": "registry", "/inspection/web/": "inspection",
                  "/search/web/": "search", "/": "search", "/static/socreg/": None}
@@ -153,9 +165,10 @@ def select_location(locs: list[Location], path: str) -> Location | str:
 
 @dataclass(frozen=True)
 class Gateway:
-    server: Directive
+    server: Directive  # the HTTPS server, which routes
     locations: list[Location]
     variables: dict[str, str]
+    plain: Directive  # the plain-HTTP server: its own health check, then a redirect to HTTPS
 
     def target(self, path: str) -> str:
         """The socreg service a request for `path` reaches, or what else nginx does with it."""
@@ -175,14 +188,25 @@ class Gateway:
         return re.sub(r"\$\{(\w+)\}|\$(\w+)", var, value)
 
 
+def _is_tls(server: Directive) -> bool:
+    return any("ssl" in d.args[1:] for d in server.children("listen"))
+
+
 @cache
 def gateway() -> Gateway:
     tree = parse_nginx(GATEWAY_CONF.read_text(encoding="utf-8"))
     servers = [d for d in tree if d.name == "server"]
-    assert len(servers) == 1, "gateway.conf: one server block"
-    server = servers[0]
+    tls = [s for s in servers if _is_tls(s)]
+    plain = [s for s in servers if not _is_tls(s)]
+    assert len(tls) == 1 and len(plain) == 1, "gateway.conf: one HTTPS server and one plain-HTTP server"
+    server = tls[0]
     variables = {d.args[0].lstrip("$"): d.args[1] for d in server.children("set")}
-    return Gateway(server, locations(server), variables)
+    return Gateway(server, locations(server), variables, plain[0])
+
+
+def listen_port(server: Directive) -> str:
+    [listen] = server.children("listen")
+    return listen.args[0].rsplit(":", 1)[-1]
 
 
 # -- compose: which container is behind an upstream ----------------------------------------------------
@@ -297,7 +321,10 @@ def test_every_route_of_every_service_reaches_a_service_that_serves_it(apps: dic
             path = concrete(template + "/socreg.css" if method == "MOUNT" else template)
             method = "GET" if method == "MOUNT" else method
             target = gw.target(path)
-            if target not in apps or not serves(apps[target], method, path):
+            if path in GATEWAY_INTERNAL:
+                if not target.startswith("nginx itself"):
+                    wrong.append(f"{method} {template} is not public, but the gateway sends it to {target}")
+            elif target not in apps or not serves(apps[target], method, path):
                 wrong.append(f"{method} {template} (served by {service}) -> {target}")
     assert not wrong, "the gateway sends these routes where nothing serves them:\n" + "\n".join(wrong)
 
@@ -313,6 +340,10 @@ def api_md_paths() -> list[tuple[str, str, str, str | None]]:
             section = line[3:].strip()
             continue
         for method, path in re.findall(r"\b(GET|POST|PUT|PATCH|DELETE) (/[^\s`|,?]*)", line):
+            if section and section.startswith(SECOND_WAVE):
+                owner = next((o for prefix, o in PREFIX_OWNERS.items() if path.startswith(prefix)), ANY_OWNER)
+                found.append((section, method, path, owner))
+                continue
             assert section in API_MD_SECTIONS, f"api.md section {section!r}: add it to API_MD_SECTIONS"
             found.append((section, method, path, API_MD_SECTIONS[section]))
     return found
@@ -326,12 +357,17 @@ def test_every_path_of_api_md_reaches_the_service_that_owns_it(apps: dict[str, F
     for section, method, template, owner in paths:
         path = concrete(template)
         target = gw.target(path)
+        if path in GATEWAY_INTERNAL:
+            if not target.startswith("nginx itself"):
+                wrong.append(f"{method} {template} is not public, but the gateway sends it to {target}")
+            continue
         served_by = serving(apps, method, path)
-        if owner is not None and target != owner:
+        owned = owner not in (None, ANY_OWNER)
+        if owned and target != owner:
             wrong.append(f"{method} {template} ({section}) -> {target}, not {owner}")
         elif served_by and target not in served_by:
             wrong.append(f"{method} {template} ({section}) -> {target}; served by {sorted(served_by)}")
-        elif served_by and owner is not None and owner not in served_by:
+        elif served_by and owned and owner not in served_by:
             wrong.append(f"{method} {template}: api.md puts it under {owner}, served by {sorted(served_by)}")
         elif owner is None and served_by != set(ALL_SERVICES):
             wrong.append(f"{method} {template}: every service must serve it, only {sorted(served_by)} do")
@@ -365,7 +401,8 @@ def test_every_page_prefix_reaches_the_service_of_its_pages(apps: dict[str, Fast
 
 def test_nothing_else_is_shadowed_by_the_gateways_own_answers(apps: dict[str, FastAPI]) -> None:
     gw = gateway()
-    own = [loc for loc in gw.locations if loc.modifier != "@" and not loc.first("proxy_pass")]
+    own = [loc for loc in gw.locations if loc.modifier != "@" and not loc.first("proxy_pass")
+           and loc.path not in GATEWAY_INTERNAL]
     for loc in own:
         path = loc.path if loc.modifier == "=" else loc.path + "x"
         assert not any(serving(apps, m, path) for m in ("GET", "POST")), f"{loc.path} hides a service route"
@@ -380,14 +417,16 @@ def test_the_gateway_is_the_only_container_published_on_the_host() -> None:
     gw = services["gateway"]
     assert gw["image"].split(":")[0] == "nginx", "the official nginx image"
     ports = [interpolate(str(p), {}) for p in gw["ports"]]
-    listen = {d.args[0].rsplit(":", 1)[-1] for d in gateway().server.children("listen")}
-    assert ports == [f"8000:{port}" for port in sorted(listen)], (ports, listen)
-    assert interpolate(str(gw["ports"][0]), {"GATEWAY_PORT": "9000"}).startswith("9000:")
+    https, http = listen_port(gateway().server), listen_port(gateway().plain)
+    assert sorted(ports) == sorted([f"443:{https}", f"80:{http}"]), (ports, https, http)
+    moved = [interpolate(str(p), {"GATEWAY_HTTPS_PORT": "8443", "GATEWAY_HTTP_PORT": "8080"}) for p in gw["ports"]]
+    assert sorted(moved) == sorted([f"8443:{https}", f"8080:{http}"]), moved
 
 
 def test_the_gateway_reads_this_config_and_starts_with_the_apis() -> None:
     gw = compose()["services"]["gateway"]
-    mounts = [v.split(":") for v in gw["volumes"]]
+    mounts = [interpolate(v, {"GATEWAY_TLS_CERT": "/site/cert.pem", "GATEWAY_TLS_KEY": "/site/key.pem"}).split(":")
+              for v in gw["volumes"]]
     conf = [m for m in mounts if m[1] == NGINX_CONF_D]
     assert conf and (DEPLOY / conf[0][0]).resolve() == GATEWAY_CONF and conf[0][2:] == ["ro"]
     deps = gw["depends_on"]
@@ -407,8 +446,10 @@ def test_the_gateways_health_check_asks_nginx_itself() -> None:
     probe = gw["healthcheck"]["test"]
     url = next(arg for arg in probe if arg.startswith("http://"))
     path = urlsplit(url).path
-    target = gateway().target(path)
-    assert target.startswith("nginx itself"), f"{path} -> {target}: the probe should not depend on a service"
+    assert (urlsplit(url).port or 80) == int(listen_port(gateway().plain)), "the probe asks the plain-HTTP server"
+    [loc] = [loc for loc in locations(gateway().plain) if loc.modifier == "=" and loc.path == path]
+    assert loc.first("return") and loc.first("return").args[0] == "200", \
+        f"{path}: the probe should be answered by nginx itself, not depend on a service"
     assert "curl" in probe, "the official nginx image (Debian) ships curl"
 
 
@@ -425,13 +466,55 @@ def test_oversized_bodies_reach_the_service_which_answers_with_problem_details(
     assert limit == 0 or limit > settings.max_body_bytes, "nginx would answer 413 before the service"
 
 
-def test_nginx_accepts_the_config(tmp_path: Path) -> None:
-    nginx = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
-    if nginx is None:
-        pytest.skip("nginx is not installed (apt-get install nginx-light to run this check)")
-    main = tmp_path / "nginx.conf"
-    main.write_text(f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-                    f"http {{\n    include {GATEWAY_CONF};\n}}\n", encoding="utf-8")
-    result = subprocess.run([nginx, "-t", "-q", "-p", str(tmp_path), "-c", str(main), "-e", str(tmp_path / "error.log")],
-                            capture_output=True, text=True, timeout=30)
-    assert result.returncode == 0, result.stderr
+# -- HTTPS (issue 12): the model's side; tests/system/test_gateway_tls.py runs it in a real nginx --------
+
+def test_plain_http_serves_only_the_health_check_and_redirects_everything_else_to_https() -> None:
+    plain = locations(gateway().plain)
+    assert not [loc for loc in plain if loc.first("proxy_pass")], "plain HTTP reaches no service"
+    root = select_location(plain, "/registry/web/queue")
+    assert isinstance(root, Location) and root.first("return") is not None
+    assert root.first("return").args == ["301", "https://$host$request_uri"]  # type: ignore[union-attr]
+    assert select_location(plain, "/_gateway/healthz") is not root
+
+
+def _hsts_max_age(directive: Directive) -> int | None:
+    if directive.args[0].lower() != "strict-transport-security":
+        return None
+    assert directive.args[-1] == "always", "HSTS on every answer, errors included (`always`)"
+    match = re.search(r"max-age=(\d+)", directive.args[1])
+    assert match, directive.args
+    return int(match.group(1))
+
+
+def test_every_https_answer_carries_hsts() -> None:
+    gw = gateway()
+    at_server = [age for d in gw.server.children("add_header") if (age := _hsts_max_age(d)) is not None]
+    assert at_server and at_server[0] >= 31_536_000, "Strict-Transport-Security of a year or more"
+    # nginx: a location with add_header directives of its own inherits none of the server's
+    for loc in gw.locations:
+        own = [d for d in loc.directives if d.name == "add_header"]
+        if own:
+            assert [d for d in own if _hsts_max_age(d)], f"location {loc.path} drops the server's HSTS header"
+
+
+def test_the_certificate_is_configuration_mounted_where_the_gateway_reads_it() -> None:
+    server = gateway().server
+    assert [d.args for d in server.children("ssl_certificate")] == [[TLS_CERT]]
+    assert [d.args for d in server.children("ssl_certificate_key")] == [[TLS_KEY]]
+    protocols = {p for d in server.children("ssl_protocols") for p in d.args}
+    assert protocols and protocols <= {"TLSv1.2", "TLSv1.3"}, protocols
+    volumes = compose()["services"]["gateway"]["volumes"]
+    site = {"GATEWAY_TLS_CERT": "/site/fullchain.pem", "GATEWAY_TLS_KEY": "/site/privkey.pem"}
+    mounts = {m[1]: m for m in (interpolate(v, site).split(":") for v in volumes)}
+    assert mounts[TLS_CERT] == ["/site/fullchain.pem", TLS_CERT, "ro"]
+    assert mounts[TLS_KEY] == ["/site/privkey.pem", TLS_KEY, "ro"]
+    for missing in ("GATEWAY_TLS_CERT", "GATEWAY_TLS_KEY"):  # compose stops rather than serve without them
+        with pytest.raises(ValueError, match=missing):
+            [interpolate(volume, {k: path for k, path in site.items() if k != missing}) for volume in volumes]
+
+
+def test_the_services_are_told_the_client_used_https() -> None:
+    headers = {d.args[0].lower(): d.args[1] for d in gateway().server.children("proxy_set_header")}
+    assert headers.get("x-forwarded-proto") == "$scheme"
+    env = compose()["x-socreg-env"]
+    assert env.get("FORWARDED_ALLOW_IPS"), "uvicorn trusts X-Forwarded-Proto only from the addresses listed here"

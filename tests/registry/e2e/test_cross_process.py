@@ -48,7 +48,8 @@ def _wait_ready(url: str, proc: subprocess.Popen[str], timeout: float = 60) -> N
 
 @pytest.fixture
 def embedded_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    env = {**os.environ, "SOCREG_SECRET_KEY": SECRET, "SOCREG_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "SOCREG_SECRET_KEY": SECRET, "SOCREG_DATA_DIR": str(tmp_path),
+           "SOCREG_OPERATIONS_PUBLIC": "true"}  # /readyz tells when the server is up
     _socreg("migrate", env=env)
     _socreg("user", "add", "reg", "--role", "registrar", "--password", "reg-password", env=env)
     port = _free_port()

@@ -1,5 +1,5 @@
 """Printable documents: the rectification notice (整改通知书) and the inspection notice (检查通知书),
-as self-contained HTML pages (print from the browser). Every value is escaped."""
+as HTML pages (print from the browser) styled by /static/socreg/document.css. Every value is escaped."""
 from __future__ import annotations
 
 from html import escape
@@ -8,9 +8,7 @@ from typing import Any
 from services.inspection.domain.model import CHECK_ITEMS, METHODS
 
 AUTHORITY = "厦门市民政局"
-_STYLE = ("body{font-family:'SimSun','Songti SC',serif;max-width:720px;margin:40px auto;line-height:1.9}"
-          "h1{text-align:center;letter-spacing:.3em}.no{text-align:center}.sign{text-align:right;margin-top:48px}"
-          "@media print{body{margin:0 auto}}")
+_STYLESHEET = "/static/socreg/document.css"  # served by every service; a file, so the CSP needs no inline style
 
 
 def _date(d: Any) -> str:
@@ -19,7 +17,7 @@ def _date(d: Any) -> str:
 
 def _page(title: str, body: str) -> str:
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f"<style>{_STYLE}</style></head><body>{body}</body></html>")
+            f'<link rel="stylesheet" href="{_STYLESHEET}"></head><body>{body}</body></html>')
 
 
 def rectification_notice(r: dict[str, Any], domicile: str | None) -> str:
