@@ -14,6 +14,7 @@ are recorded explicitly (`record`).
 """
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 import os
@@ -309,9 +310,9 @@ def writes_recorded_by_caller() -> Iterator[None]:
 def cli_actor() -> str:
     """`cli:<os user>` for writes made with the socreg command."""
     try:
-        user = os.getlogin()
-    except OSError:
-        user = os.environ.get("USER") or os.environ.get("LOGNAME") or str(os.getuid())
+        user = getpass.getuser()  # LOGNAME, USER ... then the password database
+    except (OSError, KeyError):
+        user = str(os.getuid())
     return f"cli:{user}"
 
 

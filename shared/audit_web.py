@@ -52,6 +52,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.older": ("更早的记录", "Older records"),
     "audit.newest": ("回到最新", "Back to the newest"),
     "audit.bad_period": ("起始日期晚于截止日期。", "The start date is after the end date."),
+    "audit.bad_date": ("请按 YYYY-MM-DD 填写日期。", "Give the date as YYYY-MM-DD."),
 }
 pages = Pages(Path(__file__).parent / "audit_templates", messages=MESSAGES)
 
@@ -151,18 +152,21 @@ def _page(service: str) -> APIRouter:
 
     @router.get(f"/{service}/web/audit")
     def audit_page(request: Request, actor: Actor = None, target: Target = None, action: Action = None,
-                   since: From = None, until: To = None, before: Before = None) -> Response:
+                   since: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+                   until: Annotated[str | None, Query(alias="to", max_length=10)] = None,
+                   before: Before = None) -> Response:
         require_page_role(request, "auditor")
-        filters = {"actor": actor or "", "target": target or "", "action": action or "",
-                   "from": since.isoformat() if since else "", "to": until.isoformat() if until else ""}
+        filters = {"actor": actor or "", "target": target or "", "action": action or "", "from": since or "",
+                   "to": until or ""}
         errors: dict[str, str] = {}
-        found: dict[str, Any] = {"items": [], "next_before": None}
-        if since and until and since > until:
+        period = {key: _day(request, filters[key], key, errors) for key in ("from", "to")}
+        if not errors and period["from"] and period["to"] and period["from"] > period["to"]:
             errors["to"] = pages.t(request, "audit.bad_period")
-        else:
+        found: dict[str, Any] = {"items": [], "next_before": None}
+        if not errors:
             with _db(request, service).read_session() as session:
-                found = find(session, actor=actor, target=target, action=action, since=since, until=until,
-                             before=before, size=50)
+                found = find(session, actor=actor or None, target=target or None, action=action or None,
+                             since=period["from"], until=period["to"], before=before, size=50)
         query = urlencode({k: v for k, v in filters.items() if v})
         return pages.render(request, "audit_log.html", title=pages.t(request, "audit.title", service=service),
                             status=422 if errors else 200, service=service, services=SERVICES, filters=filters,
@@ -170,3 +174,13 @@ def _page(service: str) -> APIRouter:
                             query=query)
 
     return router
+
+
+def _day(request: Request, value: str, key: str, errors: dict[str, str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[key] = pages.t(request, "audit.bad_date")
+        return None

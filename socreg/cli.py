@@ -39,9 +39,19 @@ def _cli_actor(ctx: typer.Context) -> None:
     # as cli:<os user>; the context ends with the command
     from shared import audit
 
-    words = [w for w in sys.argv[1:3] if not w.startswith("-")][:2]
-    token = audit.activate(audit.AuditContext(actor=audit.cli_actor(), role="cli", action=" ".join(["cli", *words])))
+    action = " ".join(["cli", *_command_words(ctx.invoked_subcommand)])
+    token = audit.activate(audit.AuditContext(actor=audit.cli_actor(), role="cli", action=action))
     ctx.call_on_close(lambda: audit.deactivate(token))
+
+
+def _command_words(subcommand: str | None) -> list[str]:
+    """`user add` for `socreg user add NAME ...`: the leading words only (a password may follow)."""
+    words: list[str] = []
+    for word in sys.argv[1:3]:
+        if word.startswith("-"):
+            break
+        words.append(word)
+    return words if words and words[0] == subcommand else [subcommand or "?"]
 
 
 @audit_app.command("verify")
