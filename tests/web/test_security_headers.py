@@ -20,8 +20,7 @@ from tests.web.conftest import Portal, login
 from tests.web.test_filing import filer
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = sorted([*ROOT.glob("services/*/entrypoints/web/templates/*.html"),
-                    *ROOT.glob("shared/webui/templates/*.html")])
+TEMPLATES = sorted([*ROOT.glob("services/*/entrypoints/**/*.html"), *ROOT.glob("shared/**/*.html")])
 WATCH = """
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", function (e) {
@@ -189,3 +188,13 @@ def test_the_charts_use_attributes_the_policy_allows() -> None:
         charts.line_chart([("2024", 1.0), ("2025", 2.0)], title="t"))
     assert "<svg" in svg
     assert not INLINE["style attribute"].search(svg) and not INLINE["<style> element"].search(svg)
+
+
+def test_the_printable_notices_take_their_style_from_a_file() -> None:
+    from services.inspection.entrypoints.api import documents
+
+    html = documents._page("整改通知书", "<h1>整改通知书</h1>")
+    found = [name for name, pattern in INLINE.items() if pattern.search(html)]
+    assert not found, found
+    stylesheet = re.search(r'<link rel="stylesheet" href="/static/socreg/([\w.-]+)">', html)
+    assert stylesheet and (ROOT / "shared/webui/static" / stylesheet.group(1)).is_file()
