@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -151,8 +151,16 @@ class AuditEntry:
 def _clip(name: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    value = "".join(ch if ch.isprintable() else "?" for ch in value)  # no NUL or control characters
+    if not value.isprintable():  # no NUL or control characters
+        value = "".join(ch if ch.isprintable() else "?" for ch in value)
     return value[:_LENGTHS[name]] if name in _LENGTHS else value
+
+
+# built once: building a statement costs more than running it
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=LOCK_KEY)
+_LAST = select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+_INSERT = insert(audit_log)
+_ENTRY_FIELDS = tuple(f.name for f in fields(AuditEntry))
 
 
 def append(connection: Connection, entry: AuditEntry, *, at: datetime | None = None) -> int:
@@ -160,16 +168,15 @@ def append(connection: Connection, entry: AuditEntry, *, at: datetime | None = N
     SQLite by the write transaction itself (BEGIN IMMEDIATE), on PostgreSQL by a transaction-level
     advisory lock taken before the last record is read, held until commit or rollback."""
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-    last = connection.execute(select(audit_log.c.seq, audit_log.c.hash)
-                              .order_by(audit_log.c.seq.desc()).limit(1)).first()
-    row: dict[str, Any] = {name: _clip(name, value) for name, value in asdict(entry).items()}
+        connection.execute(_LOCK)
+    last = connection.execute(_LAST).first()
+    row: dict[str, Any] = {name: _clip(name, getattr(entry, name)) for name in _ENTRY_FIELDS}
     if row["detail"] is not None:
         row["detail"] = json.loads(canonical(row["detail"]))  # what is stored is what was hashed
     row.update(seq=1 if last is None else last.seq + 1, prev_hash=GENESIS if last is None else last.hash,
                at=(at or datetime.now(timezone.utc)).astimezone(timezone.utc))
     row["hash"] = record_hash(row)
-    connection.execute(insert(audit_log).values(row))
+    connection.execute(_INSERT, row)
     return int(row["seq"])
 
 
@@ -305,6 +312,17 @@ def writes_recorded_by_caller() -> Iterator[None]:
     finally:
         if token is not None:
             deactivate(token)
+
+
+@contextmanager
+def unrecorded() -> Iterator[None]:
+    """No context inside: an event consumer carries out what an audited act already decided, whichever
+    thread runs it (a worker, or `socreg demo`'s main thread), and records nothing per event."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def cli_actor() -> str:

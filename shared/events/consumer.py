@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from shared import audit
 from shared.db import SqlUnitOfWork
 from shared.events.bus import Bus, BusUnavailable, Delivery
 from shared.events.envelope import Envelope
@@ -48,7 +49,8 @@ class ConsumerRunner:
             batch += consumer.poll(max_records - len(batch), 0.0)
         try:
             if batch:
-                self._process_batch(batch)
+                with audit.unrecorded():  # consumers record nothing in the audit trail, in any thread
+                    self._process_batch(batch)
             consumer.commit(batch)
         except Exception:
             self.close()  # the next poll starts again from the committed offset: nothing is skipped

@@ -16,7 +16,7 @@ from services.inspection.bootstrap import InspectionContainer
 from shared import audit
 from shared.audit import audit_log
 from shared.scheduler import Scheduler, run_registered_job
-from tests.fixtures.inspection import bearer
+from tests.fixtures.inspection import bearer, org_facts, register
 from tests.fixtures.platform import TEST_SECRET
 
 
@@ -69,3 +69,11 @@ def test_socreg_user_add_is_recorded_as_the_os_user(tmp_path: Path) -> None:
         engine.dispose()
     assert (row["actor"], row["role"], row["action"]) == (audit.cli_actor(), "cli", "cli user add")
     assert row["request_id"] is None and row["detail"]["rows"] == ["insert users clerk-audit"]
+
+
+def test_a_consumer_records_nothing_even_inside_a_command(inspection: InspectionContainer) -> None:
+    """`socreg demo` runs the inspection consumer in its own thread, under the CLI's context: the events it
+    consumes (one registration each here) add no audit record."""
+    with audit.acting_as("cli:tester", "cli demo", role="cli"):
+        register(inspection, [org_facts(n) for n in range(1, 6)])
+    assert records(inspection.db.read_engine) == []
