@@ -39,13 +39,15 @@ from services.inspection.adapters import views
 from services.inspection.adapters.orm import credit_facts
 from services.inspection.bootstrap import InspectionContainer
 from services.inspection.domain import commands
+from services.inspection.domain.binding import RandomSource
 from services.inspection.domain.credit import Derivation, Entry, Fact, derive
 from services.inspection.domain.credit_commands import ApplyForRemoval, Decide
 from services.inspection.domain.credit_policy import ABNORMAL, DUTY_NONE, DUTY_RECTIFY, DUTY_REPORT, SERIOUS, CreditPolicy
 from services.inspection.domain.model import SCHEDULED_CHECK_ITEMS
 from services.inspection.domain.rules import Finding, add_working_days, default_legal_basis
+from services.inspection.domain.sanctions import PENALTY
 from services.inspection.service_layer.handlers import (credit, credit_actions, directory, draws, inspectors, plans,
-                                                       rectifications, tasks)
+                                                       rectifications, sanctions, tasks)
 from shared.clock import FixedClock
 
 YEARS = range(2020, 2026)
@@ -62,7 +64,9 @@ PENALTY_SHARE = 0.015  # of a year's tasks, at least one
 UNCONTACTABLE = {2020: 17, 2021: 12, 2022: 10, 2023: 8, 2024: 8, 2025: 6}
 SUSPENSIONS = {2020: 1}
 RECTIFICATION_SHARE = 0.17
+DEMO_APPROVER = "demo-approver"  # every demo sanction is proposed by one person and approved by this one
 Action = tuple[date, int, Callable[[FixedClock], object]]
+DEMO_INSPECTOR = "inspector"  # the demo's inspector account (services/registry/entrypoints/demo.py) is a pool member
 
 
 class _DemoSecrets:
@@ -92,9 +96,10 @@ def _load(container: InspectionContainer, organizations: Iterable[Mapping[str, A
     rng, rows = random.Random(seed), list(organizations)
     counts = {"organizations": _fill_directory(container, rows), "inspectors": 0, "plans": 0, "draws": 0,
               "tasks": 0, "rectifications": 0, "overdue": 0, "penalties": 0}
-    counts["inspectors"] = _add_inspectors(container, [str(o["uscc"]) for o in rows[:2]])
+    accounts = _add_inspectors(container, [str(o["uscc"]) for o in rows[:2]])
+    counts["inspectors"] = len(accounts)
     for year in years:
-        _replay(container, _year(container, year, rng, counts))
+        _replay(container, _year(container, year, rng, counts, accounts))
     return counts
 
 
@@ -120,30 +125,41 @@ def _record(o: Mapping[str, Any]) -> commands.RecordOrganization:
         charity=bool(o.get("charity")), fundraising_qualified=o.get("fundraising_qualified_on") is not None)
 
 
-def _add_inspectors(container: InspectionContainer, conflicted: list[str]) -> int:
-    """30 inspectors; the first two must withdraw from one organization each (回避)."""
+def _add_inspectors(container: InspectionContainer, conflicted: list[str]) -> dict[str, str]:
+    """30 inspectors, each linked to an inspector account name (the third to the demo account `inspector`;
+    the others' names have no account: nobody signs in as them, the history acts as them); the first two
+    must withdraw from one organization each (回避). Returns the account name of each pool id."""
+    accounts: dict[str, str] = {}
     surnames = "陈林黄张李王吴刘蔡杨许郑谢洪郭邱曾廖赖周"
     conflicts = [(commands.DeclareConflict(uscc, "relative", None, "配偶在该组织任职（演示）"),) if n == 0 else
                  (commands.DeclareConflict(uscc, "former_employment", date(2019, 6, 30), "曾任该组织秘书长（演示）"),)
                  for n, uscc in enumerate(conflicted)]
     for n in range(30):
         name = f"{surnames[n % len(surnames)]}检查员{n + 1:02d}（演示）"
-        cmd = commands.AddInspector(name, DEPARTMENTS[n % len(DEPARTMENTS)], ("行政执法证",), None,
-                                    f"DEMO-{n + 1:04d}", conflicts[n] if n < len(conflicts) else ())
-        inspectors.add_inspector(cmd, container.uow(_at(date(2020, 1, 6))))
-    return 30
+        username = DEMO_INSPECTOR if n == 2 else f"demo-inspector-{n + 1:02d}"
+        cmd = commands.AddInspector(name, DEPARTMENTS[n % len(DEPARTMENTS)], ("行政执法证",), username,
+                                    f"DEMO-{n + 1:04d}", conflicts[n] if n < len(conflicts) else (), by="demo-admin")
+        accounts[inspectors.add_inspector(cmd, container.uow(_at(date(2020, 1, 6)))).id] = username
+    return accounts
 
 
-def _year(container: InspectionContainer, year: int, rng: random.Random, counts: dict[str, int]) -> list[Action]:
+def _year(container: InspectionContainer, year: int, rng: random.Random, counts: dict[str, int],
+          accounts: dict[str, str]) -> list[Action]:
     created = _at(date(year, 3, 2))
     specs = [("scheduled", f"{year}年度市级社会组织“双随机、一公开”定期抽查（演示）", {"levels": ["city"]}),
              ("scheduled", f"{year}年度区级社会组织“双随机、一公开”定期抽查（演示）", {"levels": ["district"]}),
              ("unscheduled", f"{year}年度慈善组织专项抽查（演示）", {"charity": True})]
     actions: list[Action] = []
     drawn: list[tuple[str, date]] = []
+    actors: dict[str, str] = {}  # task id -> the account of its first drawn inspector, who works it
     for n, (kind, title, scope) in enumerate(specs):
         draw_on = date(year, 4, 8 + n)
-        cmd = commands.CreatePlan(year, kind, title, scope, 2, tuple(ITEMS), "both", draw_dates=(draw_on,), by="demo")
+        # a scheduled plan fixes its external random value (announced on the draw day) before its commitment;
+        # the unscheduled one states its topic (R6.1, R6.2)
+        source = (RandomSource("演示公开随机数（抽查日公布，演示）", draw_on),) if kind == "scheduled" else ()
+        cmd = commands.CreatePlan(year, kind, title, scope, 2, tuple(ITEMS), "both", draw_dates=(draw_on,), by="demo",
+                                  reason=None if source else "慈善组织专项抽查：全部慈善组织（R6.6，演示）",
+                                  random_sources=source)
         plan = plans.create_plan(cmd, container.uow(created), container.policy)
         draw, _ = draws.run_draw(commands.RunDraw(plan.id, f"演示公开随机数 {year}-{n + 1}", "demo"),
                                  container.uow(_at(draw_on)), container.policy)
@@ -151,6 +167,7 @@ def _year(container: InspectionContainer, year: int, rng: random.Random, counts:
         counts["draws"] += 1
         with container.db.read_session() as session:
             task_ids = [t["id"] for t in views.task_page(session, {"draw_id": draw.id}, 1, 1_000_000)["items"]]
+            actors.update({t: accounts[views.task(session, t)["inspectors"][0]["id"]] for t in task_ids})
         counts["tasks"] += len(task_ids)
         drawn += [(task_id, draw_on) for task_id in task_ids]
     penalized = {t for t, _ in rng.sample(drawn, max(1, round(len(drawn) * PENALTY_SHARE)))} if drawn else set()
@@ -160,24 +177,26 @@ def _year(container: InspectionContainer, year: int, rng: random.Random, counts:
     position = {t: n for n, (t, _) in enumerate(drawn)}  # task ids are random: draw order is the stable one
     suspended = set(own.sample(sorted(penalized, key=position.__getitem__), min(len(penalized), SUSPENSIONS.get(year, 0))))
     for task_id, draw_on in drawn:
-        actions += _task_actions(container, task_id, draw_on, task_id in penalized, rng, counts,
+        actions += _task_actions(container, task_id, actors[task_id], draw_on, task_id in penalized, rng, counts,
                                  lost=task_id in lost, suspend=task_id in suspended)
     weekly = [date(year, 5, 4) + timedelta(weeks=w) for w in range(40)]  # Mondays, May to next February
     actions += [(d, 9, lambda clock: _sweep(container, clock, counts)) for d in weekly]
     return actions
 
 
-def _task_actions(container: InspectionContainer, task_id: str, drawn: date, penalized: bool, rng: random.Random,
+def _task_actions(container: InspectionContainer, task_id: str, actor: str, drawn: date, penalized: bool,
+                  rng: random.Random,
                   counts: dict[str, int], *, lost: bool = False, suspend: bool = False) -> list[Action]:
     noticed = drawn + timedelta(days=rng.randint(3, 20))
     inspected = noticed + timedelta(days=rng.randint(10, 90))
     outcome = "penalty" if penalized else "rectification" if rng.random() < RECTIFICATION_SHARE else "compliant"
     failed = rng.sample(ITEMS, rng.randint(1, 2)) if outcome != "compliant" else []
     findings = tuple(Finding(i, i not in failed, PROBLEMS[i] if i in failed else None) for i in ITEMS)
-    notice = commands.SendNotice(task_id, "both", "章程、年度工作报告、财务会计报告、会议纪要（演示）", "demo")
-    actions: list[Action] = [(noticed, 1, lambda clock: tasks.send_notice(notice, container.uow(clock)))]
+    notice = commands.SendNotice(task_id, "both", "章程、年度工作报告、财务会计报告、会议纪要（演示）", actor)
+    actions: list[Action] = [(noticed, 1, lambda clock: tasks.send_notice(notice, container.uow(clock),
+                                                                          container.policy))]
     deadline = inspected + timedelta(days=30)
-    result = _result(task_id, outcome, findings, deadline, inspected, rng, suspend)
+    result = _result(task_id, outcome, findings, deadline, inspected, rng, suspend, actor)
     if lost:  # two special letters, 35 days apart, both unsigned (R8.2.1)
         letters = commands.Uncontactable(inspected - timedelta(days=50), inspected - timedelta(days=15))
         result = commands.RecordResult(result.task_id, result.outcome, result.findings, result.by,
@@ -187,7 +206,7 @@ def _task_actions(container: InspectionContainer, task_id: str, drawn: date, pen
 
 
 def _result(task_id: str, outcome: str, findings: tuple[Finding, ...], deadline: date, inspected: date,
-            rng: random.Random, suspend: bool = False) -> commands.RecordResult:
+            rng: random.Random, suspend: bool = False, actor: str = "demo") -> commands.RecordResult:
     rect = commands.RectificationOrder(deadline) if outcome != "compliant" else None
     penalty = None
     if outcome == "penalty":
@@ -198,7 +217,7 @@ def _result(task_id: str, outcome: str, findings: tuple[Finding, ...], deadline:
             kind, amount, period = "suspension", None, 60
         penalty = commands.ImposePenalty("", kind, "", inspected, "抽查发现的违法行为（演示）", "demo", None, amount,
                                          period, task_id)
-    return commands.RecordResult(task_id, outcome, findings, "demo", rect, penalty)
+    return commands.RecordResult(task_id, outcome, findings, actor, rect, penalty)  # by the drawn inspector
 
 
 def _record_result(container: InspectionContainer, clock: FixedClock, result: commands.RecordResult, deadline: date,
@@ -215,10 +234,20 @@ def _record_result(container: InspectionContainer, clock: FixedClock, result: co
                                        result.uncontactable)
         counts["penalties"] += 1
     done = tasks.record_result(result, container.uow(clock), container.policy)
+    if result.penalty is not None:  # a sanction like any other: another person, the approver, approves it
+        _approve_open(container, clock, done.uscc, PENALTY)
     if done.rectification_id is None:
         return []
     counts["rectifications"] += 1
-    return _rectification_actions(container, done.rectification_id, clock.today(), deadline, rng)
+    return _rectification_actions(container, done.rectification_id, clock.today(), deadline, rng, result.by)
+
+
+def _approve_open(container: InspectionContainer, clock: FixedClock, uscc: str, kind: str) -> None:
+    with container.uow(clock) as uow:
+        open_ = [p.id for p in uow.proposals.open_for(uscc, kind)]
+    for proposal_id in open_:
+        sanctions.approve(proposal_id, DEMO_APPROVER, "approver", None, container.uow(clock),
+                          container.credit_policy)
 
 
 def _penalty_for(p: commands.ImposePenalty, uscc: str, basis: str) -> commands.ImposePenalty:
@@ -227,7 +256,7 @@ def _penalty_for(p: commands.ImposePenalty, uscc: str, basis: str) -> commands.I
 
 
 def _rectification_actions(container: InspectionContainer, rect_id: str, issued: date, deadline: date,
-                           rng: random.Random) -> list[Action]:
+                           rng: random.Random, actor: str = "demo") -> list[Action]:
     roll = rng.random()
     if roll < 0.05:
         return []  # never answered: reported overdue, stays open
@@ -235,10 +264,10 @@ def _rectification_actions(container: InspectionContainer, rect_id: str, issued:
     answered = deadline + timedelta(days=rng.randint(5, 40)) if late else issued + timedelta(
         days=rng.randint(5, (deadline - issued).days - 2))
     respond = commands.RespondToRectification(rect_id, "已按通知书要求完成整改，附整改报告（演示）", None)
-    review = commands.ReviewRectification(rect_id, True, "整改到位（演示）", "demo")
+    review = commands.ReviewRectification(rect_id, True, "整改到位（演示）", actor)  # the inspector who ordered it
     return [(answered, 3, lambda clock: rectifications.respond(respond, container.uow(clock))),
             (answered + timedelta(days=rng.randint(2, 10)), 4,
-             lambda clock: rectifications.review(review, container.uow(clock)))]
+             lambda clock: rectifications.review(review, container.uow(clock), container.policy))]
 
 
 def _sweep(container: InspectionContainer, clock: FixedClock, counts: dict[str, int]) -> list[Action]:
@@ -409,7 +438,12 @@ def _repair(container: InspectionContainer, seed: int, usccs: Iterable[str] | No
         def act(clock: FixedClock) -> None:
             cmd = Decide(application_id, repair.approve, DECISION if repair.approve else "新的列入情形尚未消除（演示）",
                          "demo-registrar", "removal")
-            credit_actions.decide(cmd, container.uow(clock), policy)
+            if not repair.approve:
+                credit_actions.reject(cmd, container.uow(clock))
+            else:  # the registrar proposes, the approver approves (issue 12)
+                proposal = sanctions.propose_application_approval(cmd, "registrar", container.uow(clock),
+                                                                  container.policy)
+                sanctions.approve(proposal.id, DEMO_APPROVER, "approver", None, container.uow(clock), policy)
             counts["approved" if repair.approve else "rejected"] += 1
         return (repair.decided_on or today, 6, act)
 

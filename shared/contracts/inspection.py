@@ -36,6 +36,18 @@ class PenaltyImposed(_Data):
     decided_on: date | None = None
 
 
+class RevocationRequested(_Data):
+    """Issue 12: an inspection found grounds for 撤销登记; the registry decides it (a registrar proposes,
+    an approver approves). Nothing is revoked by this event."""
+    uscc: str
+    request_id: str
+    legal_basis: str
+    facts: str
+    found_on: date
+    requested_on: date
+    task_id: str | None = None
+
+
 class Scope(_Data):
     types: list[str] = []
     categories: list[str] = []
@@ -61,6 +73,7 @@ class PlanCreated(_Data):
     rounds: int
     draw_dates: list[date]
     created_on: date
+    reason: str | None = None  # issue 12: an unscheduled plan's type, sector or topic (optional: v1 compatible)
 
 
 class DrawCommitted(_Data):
@@ -71,6 +84,13 @@ class DrawCommitted(_Data):
     algorithm: str
     committed_at: datetime
     draw_on: date | None = None
+    # issue 12 (optional, so v1 stays compatible): a redraw is the next attempt at a round, with its reason;
+    # the external public random value's source and announcement day are bound into the commitment
+    attempt: int = 1
+    redraw_of: str | None = None
+    redraw_reason: str | None = None
+    random_source: str | None = None
+    random_announced_on: date | None = None
 
 
 class DrawCompleted(_Data):
@@ -86,6 +106,8 @@ class DrawCompleted(_Data):
     targets: list[str]
     algorithm: str
     drawn_at: datetime
+    attempt: int = 1  # issue 12 (optional): a redraw's attempt and the draw it replaces
+    redraw_of: str | None = None
 
 
 class TaskCompleted(_Data):
@@ -145,6 +167,8 @@ class RectificationAccepted(_Data):
 
 EVENTS = {
     "inspection.penalty.imposed": (1, PenaltyImposed, "An administrative penalty took effect (行政处罚)"),
+    "inspection.revocation.requested": (1, RevocationRequested,
+                                        "An inspection asks the registry to revoke an organization (撤销登记建议)"),
     "inspection.plan.created": (1, PlanCreated, "A random-inspection plan was made (抽查计划)"),
     "inspection.draw.committed": (1, DrawCommitted, "The commitment (SHA-256 of the secret seed) of a coming draw"),
     "inspection.draw.completed": (1, DrawCompleted, "A draw was run: seed revealed, targets picked (双随机)"),

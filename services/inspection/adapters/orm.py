@@ -12,6 +12,7 @@ from sqlalchemy.orm import registry
 
 from services.inspection.domain.model import (Conflict, DirectoryEntry, Draw, Inspector, Penalty, Plan,
                                               Rectification, Task)
+from shared.decision_store import proposals_table
 from shared.types import UtcDateTime
 
 metadata = MetaData()
@@ -113,7 +114,8 @@ draws = Table(
     Column("inspector_pool", JSON, nullable=False),
     Column("drawn_by", String(100)),
     Column("version", Integer, nullable=False),
-    UniqueConstraint("plan_id", "round", name="uq_draws_plan_round"),
+    Column("attempt", Integer, nullable=False, server_default="1"),  # a redraw is the next attempt (issue 12)
+    UniqueConstraint("plan_id", "round", "attempt", name="uq_draws_plan_round_attempt"),
 )
 
 draw_frames = Table(
@@ -200,7 +202,13 @@ penalties = Table(
     Column("period_days", Integer),
     Column("suspension_ends_on", Date),
     Column("task_id", String(24)),
+    Column("approved_by", String(100)),  # issue 12: the approver of the two-person decision
+    Column("recorded_at", UtcDateTime),
 )
+
+# ---- two-person sanctions (issue 12): proposals of penalties, list inclusions and removals, approvals of
+# applications; the act happens only when an approver who is not the proposer approves
+sanction_proposals = proposals_table(metadata)
 
 # ---- credit lists (issue 5). Facts and the audit log are append-only; an entry row is written when the
 # organization is listed and completed (removed_on ...) or voided (an upheld objection, a correction)
@@ -309,3 +317,39 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Rectification, rectifications, version_id_col=rectifications.c.version)
     mapper_registry.map_imperatively(Penalty, penalties)
     _mapped = True
+
+
+# ---- draws that bind (issue 12, migration 0005): the reason of an unscheduled plan; a draw's external public
+# random value (source and announcement day fixed before the commitment, the value entered once announced) and
+# its redraws; the substitutes picked by the draw's next step; the change log of the pool, plans and draws
+# (who changed what, when: the domain's record, read by inspectors; the audit log captures the requests).
+plans.append_column(Column("reason", Text))
+for _column in (Column("redraw_of", String(24), ForeignKey("draws.id")), Column("redraw_reason", Text),
+                Column("redraw_by", String(100)), Column("random_source", Text), Column("random_announced_on", Date),
+                Column("public_random_entered_by", String(100)), Column("public_random_entered_at", UtcDateTime())):
+    draws.append_column(_column)
+
+task_substitutions = Table(
+    "task_substitutions", metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("task_id", String(24), ForeignKey("tasks.id"), nullable=False, index=True),
+    Column("draw_id", String(24), ForeignKey("draws.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("replaced", String(24), nullable=False, index=True),
+    Column("substitute", String(24), nullable=False, index=True),
+    Column("skipped", Text, nullable=False),  # ids passed over in the draw's sequence, comma-separated
+    Column("sequence_index", Integer, nullable=False),  # the substitute's place in the sequence (step 8)
+    Column("reason", Text, nullable=False),
+    Column("by", String(100), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+)
+
+supervision_changes = Table(
+    "supervision_changes", metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime(), nullable=False, index=True),
+    Column("actor", String(100), nullable=False, index=True),
+    Column("action", String(40), nullable=False),
+    Column("subject", String(24), nullable=False, index=True),  # the inspector, plan, draw or task id
+    Column("detail", JSON, nullable=False),
+)

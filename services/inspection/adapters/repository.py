@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -112,21 +112,23 @@ class SqlDrawRepository:
         self.session.add(draw)
 
     def of_plan(self, plan_id: str) -> list[Draw]:
-        return list(self.session.scalars(select(Draw).where(draws.c.plan_id == plan_id).order_by(draws.c.round)))
+        """The plan's draws in drawing order: by round, a redraw after the attempt it replaces."""
+        query = select(Draw).where(draws.c.plan_id == plan_id).order_by(draws.c.round, draws.c.attempt)
+        return list(self.session.scalars(query))
 
     def due_plans(self, on: date) -> list[str]:
-        """Plans whose next undrawn round has a draw date on or before `on`."""
-        first_pending = (select(draws.c.plan_id, func.min(draws.c.round).label("round"))
-                         .where(draws.c.status == "committed").group_by(draws.c.plan_id).subquery())
-        query = (select(draws.c.plan_id).join(first_pending, and_(draws.c.plan_id == first_pending.c.plan_id,
-                                                                  draws.c.round == first_pending.c.round))
-                 .where(draws.c.draw_on.is_not(None), draws.c.draw_on <= on).order_by(draws.c.draw_on, draws.c.plan_id))
-        return list(self.session.scalars(query))
+        """Plans whose next undrawn draw (by round, then attempt) has a draw date on or before `on`."""
+        query = (select(draws.c.plan_id, draws.c.draw_on).where(draws.c.status == "committed")
+                 .order_by(draws.c.plan_id, draws.c.round, draws.c.attempt))
+        first: dict[str, date | None] = {}
+        for row in self.session.execute(query):
+            first.setdefault(row.plan_id, row.draw_on)
+        due = [(d, plan_id) for plan_id, d in first.items() if d is not None and d <= on]
+        return [plan_id for _, plan_id in sorted(due)]
 
-    def drawn_in_plan(self, plan_id: str) -> list[str]:
-        query = (select(draw_targets.c.uscc).join(draws, draws.c.id == draw_targets.c.draw_id)
-                 .where(draws.c.plan_id == plan_id))
-        return list(self.session.scalars(query))
+    def drawn_in_plan(self, plan_id: str, before_round: int | None = None) -> list[str]:
+        """The organizations drawn in the plan's earlier rounds (a redrawn attempt no longer counts)."""
+        return list(self.session.scalars(earlier_targets(plan_id, before_round)))
 
     def save_frame(self, draw_id: str, frame: Sequence[str]) -> None:
         self.session.execute(insert(draw_frames).values(draw_id=draw_id, usccs="\n".join(frame)))
@@ -138,6 +140,15 @@ class SqlDrawRepository:
         if rows:
             self.session.flush()  # the draw row first (foreign key)
             self.session.execute(insert(draw_targets), rows)
+
+
+def earlier_targets(plan_id: str, before_round: int | None) -> Select[Any]:
+    """The targets of the plan's draws before `before_round` (all rounds if None), without the draws
+    replaced by a redraw (step 2: not drawn in an earlier round of the same plan)."""
+    redrawn = select(draws.c.redraw_of).where(draws.c.redraw_of.is_not(None))
+    query = (select(draw_targets.c.uscc).join(draws, draws.c.id == draw_targets.c.draw_id)
+             .where(draws.c.plan_id == plan_id, draws.c.id.not_in(redrawn)))
+    return query if before_round is None else query.where(draws.c.round < before_round)
 
 
 class SqlTaskRepository:

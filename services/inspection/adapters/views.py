@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from services.inspection.adapters.orm import (directory, draw_frames, draw_targets, draws, inspector_conflicts,
                                               inspectors, penalties, plans, rectifications, tasks)
+from services.inspection.adapters import binding_views
+from services.inspection.adapters.repository import earlier_targets
 from services.inspection.domain import draw as draw_rules
 from services.inspection.domain.model import CHECK_ITEMS, OUTCOMES, PENALTY_KINDS, Conflict
 
@@ -56,8 +58,10 @@ def plan(session: Session, plan_id: str) -> dict[str, Any] | None:
     if row is None:
         return None
     rounds = session.execute(select(draws.c.id, draws.c.round, draws.c.status, draws.c.commitment, draws.c.draw_on,
-                                    draws.c.drawn_at, draws.c.target_count)
-                             .where(draws.c.plan_id == plan_id).order_by(draws.c.round)).mappings()
+                                    draws.c.drawn_at, draws.c.target_count, draws.c.attempt, draws.c.redraw_of,
+                                    draws.c.redraw_reason, draws.c.random_source, draws.c.random_announced_on,
+                                    draws.c.public_random)
+                             .where(draws.c.plan_id == plan_id).order_by(draws.c.round, draws.c.attempt)).mappings()
     return {**dict(row), "ratio": ratio_text(row["ratio"]), "draws": [dict(r) for r in rounds]}
 
 
@@ -72,7 +76,8 @@ def plan_list(session: Session, year: int | None, page: int, size: int) -> dict[
 
 _DRAW_SUMMARY = (draws.c.id, draws.c.plan_id, plans.c.title.label("plan_title"), plans.c.year, plans.c.kind,
                  draws.c.round, plans.c.rounds, draws.c.status, draws.c.commitment, draws.c.committed_at,
-                 draws.c.draw_on, draws.c.drawn_at, draws.c.frame_size, draws.c.target_count)
+                 draws.c.draw_on, draws.c.drawn_at, draws.c.frame_size, draws.c.target_count, draws.c.attempt,
+                 draws.c.redraw_of, draws.c.redraw_reason, binding_views.REDRAWN_AS)
 
 
 def draw_page(session: Session, page: int, size: int, plan_id: str | None) -> dict[str, Any]:
@@ -86,7 +91,9 @@ def draw_page(session: Session, page: int, size: int, plan_id: str | None) -> di
 def public_draw(session: Session, draw_id: str) -> dict[str, Any] | None:
     query = select(*_DRAW_SUMMARY, draws.c.seed, draws.c.frame_hash, draws.c.public_random, draws.c.algorithm,
                    draws.c.already_drawn, draws.c.inspectors_per_task, draws.c.inspector_pool, plans.c.ratio,
-                   plans.c.count).join(plans, plans.c.id == draws.c.plan_id).where(draws.c.id == draw_id)
+                   plans.c.count, draws.c.random_source, draws.c.random_announced_on,
+                   plans.c.reason.label("plan_reason"), plans.c.scope).join(plans, plans.c.id == draws.c.plan_id
+                                                                             ).where(draws.c.id == draw_id)
     row = session.execute(query).mappings().first()
     if row is None:
         return None
@@ -96,9 +103,11 @@ def public_draw(session: Session, draw_id: str) -> dict[str, Any] | None:
         body["seed"] = None  # the secret stays secret until the draw: only its commitment is public
         return {**body, "inspector_pool": [], "targets": []}
     body["inspector_pool"] = [{"id": i, "name": names.get(i, "")} for i in row["inspector_pool"]]
+    subs = binding_views.substitutions(session, draw_id, names)
     body["targets"] = [{"position": t.position, "uscc": t.uscc, "name": t.name or "",
                         "inspectors": [{"id": i, "name": names.get(i, "")} for i in _ids(t.inspectors)],
-                        "withdrawn": _ids(t.withdrawn)} for t in _targets(session, draw_id)]
+                        "withdrawn": _ids(t.withdrawn), "substitutions": subs.get(t.position, [])}
+                       for t in _targets(session, draw_id)]
     return body
 
 
@@ -124,8 +133,7 @@ def published_record(session: Session, draw_id: str) -> draw_rules.Published | N
     if d is None or d["status"] != "drawn":
         return None
     p = session.execute(select(plans).where(plans.c.id == d["plan_id"])).mappings().first()
-    earlier = session.scalars(select(draw_targets.c.uscc).join(draws, draws.c.id == draw_targets.c.draw_id)
-                              .where(draws.c.plan_id == d["plan_id"], draws.c.round < d["round"])).all()
+    earlier = session.scalars(earlier_targets(d["plan_id"], d["round"])).all()
     targets = session.execute(select(draw_targets).where(draw_targets.c.draw_id == draw_id)
                               .order_by(draw_targets.c.position)).all()
     return draw_rules.Published(
@@ -135,7 +143,9 @@ def published_record(session: Session, draw_id: str) -> draw_rules.Published | N
         frame_hash=d["frame_hash"] or "", public_random=d["public_random"] or "", earlier_targets=list(earlier),
         already_drawn=d["already_drawn"] or 0, target_count=d["target_count"] or 0,
         targets=[t.uscc for t in targets], pool=list(d["inspector_pool"]), per_task=d["inspectors_per_task"] or 0,
-        withdrawn=[_ids(t.withdrawn) for t in targets], teams=[_ids(t.inspectors) for t in targets])
+        withdrawn=[_ids(t.withdrawn) for t in targets], teams=[_ids(t.inspectors) for t in targets],
+        random_source=draw_rules.source_text(d["random_source"], d["random_announced_on"]),
+        substitutions=binding_views.published_substitutions(session, draw_id, [t.position for t in targets]))
 
 
 def conflicts_declared_by(session: Session, inspector_ids: list[str], at: datetime) -> list[Conflict]:
@@ -160,8 +170,8 @@ _TASK_SUMMARY = (tasks.c.id, tasks.c.draw_id, tasks.c.plan_id, tasks.c.position,
                  tasks.c.published_on, tasks.c.rectification_id, tasks.c.penalty_id)
 
 
-def task_page(session: Session, filters: dict[str, Any], page: int, size: int) -> dict[str, Any]:
-    query = select(*_TASK_SUMMARY)
+def task_page(session: Session, filters: dict[str, Any], page: int, size: int, *where: Any) -> dict[str, Any]:
+    query = select(*_TASK_SUMMARY).where(*where)
     for column, value in filters.items():
         if value is not None:
             query = query.where(tasks.c[column] == value)
@@ -173,10 +183,11 @@ def task(session: Session, task_id: str) -> dict[str, Any] | None:
                           .join(plans, plans.c.id == tasks.c.plan_id).where(tasks.c.id == task_id)).mappings().first()
     if row is None:
         return None
-    team = session.execute(select(draw_targets.c.inspectors).where(
-        draw_targets.c.draw_id == row["draw_id"], draw_targets.c.position == row["position"])).scalar() or ""
+    team, drawn = binding_views.team(session, task_id, row["draw_id"], row["position"])
     names = inspector_names(session)
-    return {**dict(row), "inspectors": [{"id": i, "name": names.get(i, "")} for i in _ids(team)],
+    subs = binding_views.substitutions(session, row["draw_id"], names).get(row["position"], [])
+    return {**dict(row), "inspectors": [{"id": i, "name": names.get(i, "")} for i in team],
+            "drawn_inspectors": [{"id": i, "name": names.get(i, "")} for i in drawn], "substitutions": subs,
             "check_item_names": {i: CHECK_ITEMS.get(i, i) for i in row["check_items"]}}
 
 
@@ -187,8 +198,9 @@ def rectification(session: Session, rectification_id: str) -> dict[str, Any] | N
     return None if row is None else dict(row)
 
 
-def rectification_page(session: Session, uscc: str | None, status: str | None, page: int, size: int) -> dict[str, Any]:
-    query = select(rectifications)
+def rectification_page(session: Session, uscc: str | None, status: str | None, page: int, size: int,
+                       *where: Any) -> dict[str, Any]:
+    query = select(rectifications).where(*where)
     if uscc is not None:
         query = query.where(rectifications.c.uscc == uscc)
     if status is not None:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from services.inspection.domain.binding import RandomSource
 from services.inspection.domain.rules import Finding
 
 
@@ -72,6 +73,7 @@ class AddInspector:
     badge_number: str | None = None
     conflicts: tuple[DeclareConflict, ...] = ()
     active: bool = True
+    by: str = "system"  # the admin who adds the member (recorded in the change log)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ class UpdateInspector:
     active: bool | None = None
     department: str | None = None
     qualifications: tuple[str, ...] | None = None
+    relink: bool = False  # True: link the member to `username` (None: unlink)
+    username: str | None = None
+    by: str = "system"
 
 
 # ------------------------------------------------------------------------------------ plans, draws
@@ -97,6 +102,8 @@ class CreatePlan:
     count: int | None = None
     draw_dates: tuple[date, ...] = ()
     by: str = "system"
+    reason: str | None = None  # 不定期抽查: the type, sector or topic (R6.2)
+    random_sources: tuple[RandomSource, ...] = ()  # one per round: the external public random value (R6.1)
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,7 @@ class ImposePenalty:
     amount: Decimal | None = None
     period_days: int | None = None
     task_id: str | None = None
+    late_reason: str | None = None  # R8.1.2: why an act dated more than 5 working days back is recorded late
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,23 @@
 """The verifiable draw (双随机: random targets, random inspectors). Plain Python, standard library only.
 
-ALGORITHM socreg-draw-v1 — anyone can recompute a draw from its published inputs:
+ALGORITHM socreg-draw-v2 — anyone can recompute a draw from its published inputs (draws published
+as socreg-draw-v1 verify by the same steps: v1 had no external value source in step 1 and no step 8):
 
-1. Commitment. Before the draw a secret seed of 32 random bytes is chosen and only its commitment
-   is published: commitment = SHA-256(seed bytes), hex. At the draw the seed is revealed (64 hex
-   characters); anyone checks SHA-256(bytes.fromhex(seed)) == commitment.
+1. Commitment. Before the draw a secret seed of 32 random bytes is chosen, and the plan fixes the
+   external public random value the draw will use: its source and the day it is announced, after
+   the commitment (e.g. "2026-12-08 福利彩票双色球第2026142期开奖号码"). Only the commitment is
+   published: commitment = SHA-256(seed bytes || UTF-8 of the source text), hex, where the source
+   text is the announcement day (YYYY-MM-DD), a space and the source, or empty when the draw names
+   no external value (then the commitment is v1's SHA-256 of the seed alone). At the draw the seed
+   is revealed (64 hex characters); anyone checks the commitment against the seed and the source.
 2. Frame. The sampling frame is frozen at the draw: the USCCs of the organizations that are active,
    registered on or before the draw day, inside the plan's scope, and not drawn in an earlier round
    of the same plan — sorted ascending (byte order), no duplicates. It is published in full.
    frame_hash = SHA-256 of the USCCs joined by "\\n" (UTF-8, no trailing newline), hex.
 3. Key. key = SHA-256 over the length-prefixed fields (each as a 4-byte big-endian length followed
-   by its UTF-8 bytes): "socreg-draw-v1", seed (hex text), plan id, round (decimal text),
-   frame_hash (hex text), public random value (the operator's text; empty if none).
+   by its UTF-8 bytes): "socreg-draw-v1" (the key's label, unchanged in v2), seed (hex text), plan
+   id, round (decimal text), frame_hash (hex text), public random value (the announced value as
+   entered; empty only for a draw that names no external value).
 4. Stream. stream(label) is the concatenation of SHA-256(key || label || counter) for counter =
    0, 1, 2, ... as 8-byte big-endian integers. It is read as 64-bit big-endian unsigned integers.
    uniform(m) reads x until x < 2^64 - (2^64 mod m) (rejection, no modulo bias) and returns x mod m.
@@ -25,6 +31,12 @@ ALGORITHM socreg-draw-v1 — anyone can recompute a draw from its published inpu
    target t: withdrawn(t) = the pool members with a conflict with t on the draw day (回避; published
    as ids, without the reason); eligible = pool without withdrawn(t), in pool order; inspectors(t) =
    Sample(eligible, inspectors per task, "inspectors:" + t).
+8. Substitutes. order(t) = Sample(eligible, len(eligible), "inspectors:" + t) continues step 7's
+   sequence (its first picks are the team). When a drawn inspector cannot act on t (a conflict
+   found later, leaving the pool), the substitute is the first inspector of order(t) after the last
+   one used so far who is not skipped (skipped: published ids, inactive or with a conflict with t on
+   that day). Each substitution publishes the replaced inspector, the substitute, the skipped ids and
+   its reason, in order.
 """
 from __future__ import annotations
 
@@ -35,9 +47,12 @@ import struct
 from itertools import islice
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-ALGORITHM = "socreg-draw-v1"
+ALGORITHM = "socreg-draw-v2"
+ALGORITHM_V1 = "socreg-draw-v1"  # draws published before the external value source; verified alike
+_KEY_LABEL = "socreg-draw-v1"  # step 3: the key derivation did not change in v2
 
 
 def _steps(doc: str) -> list[str]:
@@ -61,13 +76,19 @@ def new_seed() -> str:
     return secrets.token_hex(32)
 
 
-def commitment_of(seed: str) -> str:
-    """SHA-256 of the seed's bytes; a seed that is not 64 hex characters commits to nothing."""
+def commitment_of(seed: str, source_text: str = "") -> str:
+    """Step 1: SHA-256 of the seed's bytes followed by the external value's source text (empty: v1's
+    commitment); a seed that is not 64 hex characters commits to nothing."""
     try:
         raw = bytes.fromhex(seed)
     except ValueError:
         return ""
-    return hashlib.sha256(raw).hexdigest() if len(raw) == 32 else ""
+    return hashlib.sha256(raw + source_text.encode("utf-8")).hexdigest() if len(raw) == 32 else ""
+
+
+def source_text(source: str | None, announced_on: date | None) -> str:
+    """The committed text of an external public random value: 'YYYY-MM-DD source' (empty: none)."""
+    return f"{announced_on.isoformat()} {source}" if source and announced_on else ""
 
 
 def frame_hash(frame: Sequence[str]) -> str:
@@ -76,7 +97,7 @@ def frame_hash(frame: Sequence[str]) -> str:
 
 def draw_key(seed: str, plan_id: str, round_: int, frame_digest: str, public_random: str) -> bytes:
     digest = hashlib.sha256()
-    for part in (ALGORITHM, seed, plan_id, str(round_), frame_digest, public_random):
+    for part in (_KEY_LABEL, seed, plan_id, str(round_), frame_digest, public_random):
         data = part.encode("utf-8")
         digest.update(len(data).to_bytes(4, "big") + data)
     return digest.digest()
@@ -143,6 +164,49 @@ def assign_inspectors(targets: Sequence[str], pool: Sequence[str], withdrawn: Ma
     return teams
 
 
+def inspector_order(eligible: Sequence[str], key: bytes, uscc: str) -> list[str]:
+    """Step 8: the whole sequence of step 7 for one target (its first picks are the team)."""
+    return sample(eligible, len(eligible), key, "inspectors:" + uscc)
+
+
+class NoSubstitute(Exception):
+    pass
+
+
+def next_substitute(order: Sequence[str], cursor: int, cannot_act: set[str]) -> tuple[int, list[str]]:
+    """Step 8: (index in `order` of the substitute, the ids skipped on the way) from `cursor` on."""
+    skipped = []
+    for index in range(cursor, len(order)):
+        if order[index] not in cannot_act:
+            return index, skipped
+        skipped.append(order[index])
+    raise NoSubstitute(f"no inspector left in the draw's sequence ({len(skipped)} skipped)")
+
+
+@dataclass(frozen=True)
+class Substitution:
+    replaced: str
+    substitute: str
+    skipped: Sequence[str] = ()
+
+
+def replay_substitutions(order: Sequence[str], per_task: int, subs: Sequence[Substitution]) -> str | None:
+    """Step 8 replayed from what was published: None if every substitution is the next pick, else
+    what is wrong with the first one that is not."""
+    team, cursor = list(order[:per_task]), per_task
+    for n, sub in enumerate(subs, start=1):
+        if sub.replaced not in team:
+            return f"substitution {n}: {sub.replaced} is not on the team"
+        try:
+            index, skipped = next_substitute(order, cursor, set(sub.skipped))
+        except NoSubstitute:
+            return f"substitution {n}: the sequence has no inspector left"
+        if order[index] != sub.substitute or sorted(skipped) != sorted(sub.skipped):
+            return f"substitution {n}: the sequence picks {order[index]}, the draw published {sub.substitute}"
+        team[team.index(sub.replaced)], cursor = sub.substitute, index + 1
+    return None
+
+
 @dataclass(frozen=True)
 class DrawInputs:
     seed: str
@@ -203,6 +267,8 @@ class Published:
     per_task: int
     withdrawn: Sequence[Sequence[str]]
     teams: Sequence[Sequence[str]]
+    random_source: str = ""  # step 1's source text ("" for a v1 draw or a draw naming no external value)
+    substitutions: Sequence[Sequence[Substitution]] = ()  # per target, in order (step 8)
 
 
 @dataclass(frozen=True)
@@ -222,8 +288,11 @@ class _Report:
 def verify(p: Published) -> list[Mismatch]:
     """Recompute the draw from its published inputs; every check that fails is named."""
     report = _Report()
-    if commitment_of(p.seed) != p.commitment:
-        report.fail("seed", "SHA-256 of the revealed seed is not the published commitment")
+    if commitment_of(p.seed, p.random_source) != p.commitment:
+        report.fail("seed", "SHA-256 of the revealed seed and the external value's source is not the "
+                    "published commitment")
+    if p.random_source and not p.public_random:
+        report.fail("public_random", f"the draw fixed an external value ({p.random_source}) but was run without it")
     _check_frame(p, report)
     expected_n = target_count(ratio=p.ratio, count=p.count, frame_size=len(p.frame), already_drawn=p.already_drawn,
                               round_=p.round, rounds=p.rounds)
@@ -276,4 +345,9 @@ def _check_teams(p: Published, key: bytes, report: _Report) -> None:
         if expected != list(team):
             report.fail("inspectors", f"position {position + 1} ({uscc}): the published inputs pick "
                         f"{', '.join(expected) or 'no team'}, the draw published {', '.join(team)}")
+            return
+        subs = p.substitutions[position] if position < len(p.substitutions) else ()
+        wrong = replay_substitutions(inspector_order(eligible, key, uscc), p.per_task, subs) if subs else None
+        if wrong:
+            report.fail("substitutes", f"position {position + 1} ({uscc}): {wrong}")
             return

@@ -125,6 +125,7 @@ class Plan:
     draw_dates: list[str]
     created_on: date
     created_by: str
+    reason: str | None = None  # 不定期抽查: the type, sector or topic that justifies it (R6.2); public
 
 
 @dataclass
@@ -147,6 +148,16 @@ class Draw:
     inspectors_per_task: int | None = None
     inspector_pool: list[str] = field(default_factory=list)
     drawn_by: str | None = None
+    # issue 12, draws that bind: a redraw is a new attempt at the same round, published beside the first
+    attempt: int = 1
+    redraw_of: str | None = None
+    redraw_reason: str | None = None
+    redraw_by: str | None = None
+    # the external public random value, fixed (source, announcement day) before the commitment
+    random_source: str | None = None
+    random_announced_on: date | None = None
+    public_random_entered_by: str | None = None
+    public_random_entered_at: datetime | None = None
 
     @property
     def is_drawn(self) -> bool:
@@ -171,7 +182,7 @@ class Task:
     position: int
     uscc: str
     org_name: str
-    status: str = "assigned"  # assigned -> notified -> completed
+    status: str = "assigned"  # assigned -> notified -> completed; open ones -> superseded by a redraw
     notified_on: date | None = None
     notice_method: str | None = None
     notice_requirements: str | None = None
@@ -224,3 +235,5 @@ class Penalty:
     period_days: int | None = None
     suspension_ends_on: date | None = None
     task_id: str | None = None
+    approved_by: str | None = None  # the approver of the two-person decision (issue 12); None before it existed
+    recorded_at: datetime | None = None  # the instant it was recorded, beside effective_on and decided_on

@@ -9,6 +9,7 @@ from services.inspection.domain.credit import Fact
 from services.inspection.domain.model import (Conflict, DirectoryEntry, Draw, Inspector, Penalty, Plan,
                                               Rectification, Task)
 from shared.clock import Clock
+from shared.decisions import Proposal
 
 
 class DirectoryRepository(Protocol):
@@ -52,7 +53,7 @@ class DrawRepository(Protocol):
 
     def due_plans(self, on: date) -> list[str]: ...
 
-    def drawn_in_plan(self, plan_id: str) -> list[str]: ...
+    def drawn_in_plan(self, plan_id: str, before_round: int | None = None) -> list[str]: ...
 
     def save_frame(self, draw_id: str, frame: Sequence[str]) -> None: ...
 
@@ -67,6 +68,16 @@ class TaskRepository(Protocol):
         """One new task per (task id, USCC, organization name), in draw order (positions 1, 2, ...)."""
 
     def due_for_publication(self, on: date) -> list[Task]: ...
+
+
+class ProposalRepository(Protocol):
+    def add(self, proposal: Proposal) -> None: ...
+
+    def get(self, proposal_id: str) -> Proposal | None: ...
+
+    def save_decision(self, proposal: Proposal) -> None: ...
+
+    def open_for(self, uscc: str, kind: str) -> list[Proposal]: ...
 
 
 class RectificationRepository(Protocol):
@@ -121,6 +132,28 @@ class CreditRepository(Protocol):
     def update_application(self, application_id: str, values: dict[str, Any]) -> None: ...
 
 
+class BindingRepository(Protocol):
+    """Draws that bind (issue 12): a target's drawn team, its substitutes, redraws."""
+
+    def drawn_team(self, draw_id: str, position: int) -> tuple[list[str], list[str]]: ...
+
+    def substitutions_of(self, task_id: str) -> list[dict[str, Any]]: ...
+
+    def add_substitution(self, row: dict[str, Any]) -> None: ...
+
+    def redrawn_by(self, draw_id: str) -> str | None: ...
+
+    def later_round_drawn(self, plan_id: str, round_: int) -> bool: ...
+
+    def results_in_draw(self, draw_id: str) -> int: ...
+
+    def supersede_open_tasks(self, draw_id: str) -> int: ...
+
+
+class ChangeLog(Protocol):
+    def record(self, at: datetime, actor: str, action: str, subject: str, detail: dict[str, Any]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     directory: DirectoryRepository
     inspectors: InspectorRepository
@@ -130,6 +163,9 @@ class UnitOfWork(Protocol):
     rectifications: RectificationRepository
     penalties: PenaltyRepository
     credit: CreditRepository
+    binding: BindingRepository
+    changes: ChangeLog
+    proposals: ProposalRepository
     clock: Clock
 
     def __enter__(self) -> "UnitOfWork": ...

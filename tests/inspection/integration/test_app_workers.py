@@ -31,7 +31,7 @@ def test_the_app_runs_its_consumer_relay_and_scheduler(inspection: InspectionCon
                                       headers=INSPECTOR).status_code == 200)
         add_inspectors(client, 2)
         plan = client.post("/inspection/plans", headers=INSPECTOR, json={
-            "year": 2026, "kind": "unscheduled", "title": "专项", "count": 1}).json()
+            "year": 2026, "kind": "unscheduled", "title": "专项", "count": 1, "reason": "专项抽查"}).json()
         assert client.post(f"/inspection/plans/{plan['id']}/draws", headers=INSPECTOR).status_code == 201
         consumer = inspection.bus.consumer("test-reader", [TOPICS["inspection"]])
         seen: list[tuple[str | None, str]] = []

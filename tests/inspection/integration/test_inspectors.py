@@ -1,6 +1,6 @@
-"""The inspector pool through HTTP (api.md: inspector, admin), on SQLite and PostgreSQL: department,
-qualifications, active flag, and conflicts (R6.4 回避: former work within 2 years, relatives,
-declared), applied on the draw day and when a bound account records a result."""
+"""The inspector pool through HTTP (api.md: inspector (admin)), on SQLite and PostgreSQL: an admin adds and
+edits members; department, qualifications, active flag, and conflicts (R6.4 回避: former work within 2
+years, relatives, declared), applied on the draw day and when a drawn inspector acts on a task."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from services.inspection.bootstrap import InspectionContainer
 from shared.clock import FixedClock
 from tests.fixtures.inspection import bearer, org_facts, register
-from tests.inspection.integration.support import (INSPECTOR, add_inspectors, draw, findings, make_plan, notify,
-                                                  problem, result, snapshot, tasks_of)
+from tests.inspection.integration.support import (ADMIN, INSPECTOR, add_inspectors, as_member, draw, findings,
+                                                  make_plan, notify, problem, result, snapshot, tasks_of, team)
 
 
 def test_the_pool_keeps_inspectors_and_their_conflicts(inspection: InspectionContainer,
@@ -25,9 +25,9 @@ def test_the_pool_keeps_inspectors_and_their_conflicts(inspection: InspectionCon
     assert [(c["uscc"], c["kind"], c["ended_on"]) for c in got["conflicts"]] == [(uscc, "former_employment",
                                                                                   "2025-06-30")]
     more = inspection_client.post(f"/inspection/inspectors/{got['id']}/conflicts",
-                                  json={"uscc": uscc, "kind": "relative"}, headers=INSPECTOR)
+                                  json={"uscc": uscc, "kind": "relative"}, headers=ADMIN)
     assert more.status_code == 201 and len(more.json()["conflicts"]) == 2
-    off = inspection_client.patch(f"/inspection/inspectors/{got['id']}", json={"active": False}, headers=INSPECTOR)
+    off = inspection_client.patch(f"/inspection/inspectors/{got['id']}", json={"active": False}, headers=ADMIN)
     assert off.json()["active"] is False
     listed = inspection_client.get("/inspection/inspectors", params={"active": True}, headers=INSPECTOR).json()
     assert listed == []
@@ -47,11 +47,11 @@ def test_bad_pool_input_is_refused_and_changes_nothing(inspection: InspectionCon
                          ({**base, "conflicts": [{"uscc": "0' OR '1'='1", "kind": "relative"}]}, 422),
                          ({**base, "name": "x\u2028y"}, 422), ({"name": "无部门"}, 422),
                          ({**base, "username": taken}, 409)):
-        problem(inspection_client.post("/inspection/inspectors", json=body, headers=INSPECTOR), status)
+        problem(inspection_client.post("/inspection/inspectors", json=body, headers=ADMIN), status)
     problem(inspection_client.post("/inspection/inspectors", json=base, headers=bearer("registrar")), 403)
     problem(inspection_client.post("/inspection/inspectors", json=base), 401)
     problem(inspection_client.patch("/inspection/inspectors/INS-0000000000000000", json={"active": False},
-                                    headers=INSPECTOR), 404)
+                                    headers=ADMIN), 404)
     assert snapshot(inspection) == before
 
 
@@ -68,19 +68,19 @@ def test_r64_former_work_stops_binding_two_years_after_it_ended(inspection: Insp
     assert tomorrow["targets"][0]["withdrawn"] == []
 
 
-def test_r64_an_account_bound_to_a_withdrawn_inspector_cannot_record_the_result(
+def test_r64_a_drawn_inspector_with_a_conflict_declared_after_the_draw_cannot_record_the_result(
         inspection: InspectionContainer, inspection_client: TestClient) -> None:
-    usccs = register(inspection, [org_facts(n) for n in range(1, 4)])
-    add_inspectors(inspection_client, 2)
-    bound = inspection_client.post("/inspection/inspectors", json={
-        "name": "赵检查员", "department": "处", "username": "zhao",
-        "conflicts": [{"uscc": u, "kind": "relative"} for u in usccs]}, headers=INSPECTOR).json()
+    register(inspection, [org_facts(n) for n in range(1, 4)])
+    add_inspectors(inspection_client, 3)
     [task, *_] = tasks_of(inspection_client, draw(inspection_client, make_plan(
         inspection_client, kind="unscheduled", title="专项", count=3)["id"])["id"])
-    notify(inspection_client, task["id"])
+    first, second = team(inspection_client, task["id"])
+    notify(inspection_client, task["id"], as_member(inspection_client, first))
+    declared = inspection_client.post(f"/inspection/inspectors/{first}/conflicts", headers=as_member(
+        inspection_client, first), json={"uscc": task["uscc"], "kind": "declared", "note": "抽中后发现的利害关系"})
+    assert declared.status_code == 201, declared.text  # an inspector declares their own conflict
     body = {"outcome": "compliant", "findings": findings()}
-    answer = inspection_client.post(f"/inspection/tasks/{task['id']}/result", json=body,
-                                    headers=bearer("inspector", "zhao"))
+    answer = result(inspection_client, task["id"], body, 409, as_member(inspection_client, first))
     problem(answer, 409, "回避")
-    assert bound["name"] in answer.json()["detail"]
-    result(inspection_client, task["id"], body)  # an inspector without a conflict may
+    assert declared.json()["name"] in answer.json()["detail"]
+    result(inspection_client, task["id"], body, headers=as_member(inspection_client, second))  # the other may

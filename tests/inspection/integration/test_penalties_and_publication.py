@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from services.inspection.bootstrap import InspectionContainer
 from services.inspection.service_layer.handlers import tasks
 from shared.clock import FixedClock
-from tests.fixtures.inspection import bearer, deliver, org_facts, register, registry_event
-from tests.inspection.integration.support import (INSPECTOR, add_inspectors, draw, events, findings, make_plan,
-                                                  notify, problem, result, snapshot, tasks_of)
+from tests.fixtures.inspection import approve_proposal, bearer, deliver, org_facts, register, registry_event
+from tests.inspection.integration.support import (INSPECTOR, add_inspectors, draw, drawn_inspector, events, findings,
+                                                  make_plan, notify, problem, result, snapshot, tasks_of)
 
 
 def penalty(uscc: str, **fields: Any) -> dict[str, Any]:
@@ -25,21 +25,25 @@ def test_r242_each_penalty_kind_is_recorded_with_its_basis_and_emitted(inspectio
     usccs = register(inspection, [org_facts(n) for n in range(1, 6)])
     bodies = [penalty(usccs[0]), penalty(usccs[1], kind="fine", amount="20000", decision_number="厦民罚〔2026〕1号"),
               penalty(usccs[2], kind="confiscation", amount="3500.50"),
-              penalty(usccs[3], kind="suspension", period_days=90),
-              penalty(usccs[4], kind="revocation", legal_basis="《社会团体登记管理条例》第三十条（情节严重）")]
+              penalty(usccs[3], kind="suspension", period_days=90)]
     made = []
-    for body in bodies:
-        answer = inspection_client.post("/inspection/penalties", json=body, headers=INSPECTOR)
-        assert answer.status_code == 201, answer.text
-        made.append(answer.json())
+    for body in bodies:  # issue 12: proposed by the inspector, approved by an approver
+        decided = approve_proposal(inspection_client, inspection_client.post("/inspection/penalties", json=body,
+                                                                             headers=INSPECTOR))
+        made.append(inspection_client.get(f"/inspection/penalties/{decided['result_id']}", headers=INSPECTOR).json())
     assert made[3]["suspension_ends_on"] == "2026-05-31" and made[3]["kind_name"] == "限期停止活动"
+    assert made[1]["approved_by"] == "approver1" and made[1]["decided_by"] == "inspector1"
     emitted = events(inspection, "inspection.penalty.imposed")
     assert [(e["subject"], e["data"]["kind"]) for e in emitted] == [(u, b["kind"]) for u, b in zip(usccs, bodies)]
     assert emitted[1]["data"]["amount"] == "20000" and emitted[1]["data"]["decision_number"] == "厦民罚〔2026〕1号"
-    # a revocation reaches the registry as this event (its consumer revokes); the registry's event closes ours
-    assert emitted[4]["data"]["legal_basis"].endswith("（情节严重）")
+    # a revocation is the registry's act: the inspection sends a request, and the registry's event closes ours
+    request = inspection_client.post("/inspection/penalties", headers=INSPECTOR, json=penalty(
+        usccs[4], kind="revocation", legal_basis="《社会团体登记管理条例》第三十条（情节严重）"))
+    assert request.status_code == 202 and request.json()["state"] == "sent to the registry", request.text
+    [asked] = events(inspection, "inspection.revocation.requested")
+    assert asked["data"]["legal_basis"].endswith("（情节严重）") and len(events(inspection, "inspection.penalty.imposed")) == 4
     deliver(inspection, [registry_event("registry.organization.revoked", usccs[4], {
-        "uscc": usccs[4], "revoked_on": "2026-03-02", "legal_basis": emitted[4]["data"]["legal_basis"],
+        "uscc": usccs[4], "revoked_on": "2026-03-02", "legal_basis": asked["data"]["legal_basis"],
         "decided_by": "registrar1"})])
     problem(inspection_client.post("/inspection/penalties", json=penalty(usccs[4]), headers=INSPECTOR), 409, "R2.4")
     own = bearer("org", "org-1", usccs[0])
@@ -61,7 +65,7 @@ def test_r242_penalties_missing_what_they_need_are_refused_and_change_nothing(
     assert snapshot(inspection) == before
 
 
-def test_a_task_outcome_penalty_imposes_it_with_the_task(inspection: InspectionContainer,
+def test_a_task_outcome_penalty_is_proposed_and_imposed_with_the_task_when_approved(inspection: InspectionContainer,
                                                          inspection_client: TestClient) -> None:
     register(inspection, [org_facts(n) for n in range(1, 11)])
     add_inspectors(inspection_client, 2)
@@ -73,7 +77,14 @@ def test_a_task_outcome_penalty_imposes_it_with_the_task(inspection: InspectionC
                         "effective_on": "2026-03-02", "facts": "超出章程规定的宗旨和业务范围进行活动"},
             "rectification": {"deadline": "2026-04-15"}}
     done = result(inspection_client, task["id"], body).json()
-    assert done["outcome"] == "penalty" and done["penalty_id"] and done["rectification_id"]
+    assert done["outcome"] == "penalty" and done["penalty_id"] is None and done["rectification_id"]
+    assert events(inspection, "inspection.penalty.imposed") == []  # proposed, not yet in effect
+    queue = inspection_client.get("/inspection/sanctions?state=proposed", headers=bearer("approver")).json()
+    [proposal] = [p for p in queue["items"] if p["links"].get("task_id") == task["id"]]
+    decided = inspection_client.post(f"/inspection/sanctions/{proposal['id']}/approval", headers=bearer("approver"))
+    assert decided.status_code == 200, decided.text
+    task_now = inspection_client.get(f"/inspection/tasks/{task['id']}", headers=INSPECTOR).json()
+    assert task_now["penalty_id"] == decided.json()["result_id"]
     [imposed] = events(inspection, "inspection.penalty.imposed")
     assert imposed["data"]["task_id"] == task["id"] and imposed["subject"] == task["uscc"]
 
@@ -89,7 +100,8 @@ def test_r65_results_go_public_by_the_working_day_deadline_without_personal_data
         result(inspection_client, task["id"], {"outcome": "rectification", "rectification": {"deadline": "2026-05-01"},
                                                "findings": findings({"information_disclosure": "未公开年度报告"})})
     assert inspection_client.get("/inspection/results").json()["total"] == 0  # not yet published
-    published = inspection_client.post(f"/inspection/tasks/{first['id']}/publication", headers=INSPECTOR).json()
+    published = inspection_client.post(f"/inspection/tasks/{first['id']}/publication",
+                                       headers=drawn_inspector(inspection_client, first["id"])).json()
     assert published["published_on"] == "2026-03-02"
     publish = lambda: tasks.publish_due_results(inspection.uow)  # noqa: E731 - what the daily job sends
     inspection_clock.set(date(2026, 3, 27))

@@ -5,6 +5,7 @@ Rules named: L45 art. 5 (minimum ratios), L45 art. 6 (check items), L45 art. 7 /
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -14,8 +15,8 @@ from services.inspection.adapters.orm import draw_targets, draws
 from services.inspection.bootstrap import InspectionContainer
 from services.inspection.domain import draw as draw_rules
 from tests.fixtures.inspection import bearer, org_facts, register
-from tests.inspection.integration.support import (INSPECTOR, add_inspectors, draw, events, make_plan, problem,
-                                                  snapshot)
+from tests.inspection.integration.support import (ADMIN, INSPECTOR, add_inspectors, draw, events, make_plan,
+                                                  problem, snapshot)
 
 CITY = 50
 
@@ -46,7 +47,8 @@ def test_l45_art5_a_scheduled_plan_below_the_minimum_ratio_is_refused_and_nothin
         inspection: InspectionContainer, inspection_client: TestClient) -> None:
     city_register(inspection)
     before = snapshot(inspection)
-    body = {"year": 2026, "kind": "scheduled", "title": "低于比例", "scope": {"levels": ["city"]}}
+    body = {"year": 2026, "kind": "scheduled", "title": "低于比例", "scope": {"levels": ["city"]},
+            "public_random_sources": [{"source": "福利彩票双色球开奖号码", "announced_on": "2026-03-03"}]}
     problem(inspection_client.post("/inspection/plans", json={**body, "ratio": "3.5"}, headers=INSPECTOR), 409,
             "L45 art. 5")
     problem(inspection_client.post("/inspection/plans", json={**body, "count": 1}, headers=INSPECTOR), 409,
@@ -92,17 +94,19 @@ def test_only_inspectors_plan_and_draw(inspection: InspectionContainer, inspecti
         problem(inspection_client.post("/inspection/plans", json=body, headers=headers), 403)
         problem(inspection_client.post(f"/inspection/plans/{plan['id']}/draws", headers=headers), 403)
         problem(inspection_client.get("/inspection/inspectors", headers=headers), 403)
-    assert inspection_client.post("/inspection/plans", json=body, headers=bearer("admin")).status_code == 201
+    problem(inspection_client.post("/inspection/plans", json=body, headers=bearer("admin")), 403)  # accounts only
 
 
 def test_a_draw_picks_targets_and_teams_and_running_it_again_changes_nothing(
-        inspection: InspectionContainer, inspection_client: TestClient) -> None:
+        inspection: InspectionContainer, inspection_client: TestClient, inspection_clock: Any) -> None:
     usccs = city_register(inspection)
     pool = add_inspectors(inspection_client, 4, {0: [{"uscc": u, "kind": "relative"} for u in usccs[:CITY]]})
     plan = make_plan(inspection_client)
+    inspection_clock.advance(days=1)  # the day its external value is announced
     drawn = draw(inspection_client, plan["id"], public_random="福彩3D 2026057期 517")
     assert drawn["status"] == "drawn" and drawn["frame_size"] == CITY and drawn["target_count"] == 2  # ceil(4% of 50)
-    assert draw_rules.commitment_of(drawn["seed"]) == drawn["commitment"]
+    source = draw_rules.source_text(drawn["random_source"], date.fromisoformat(drawn["random_announced_on"]))
+    assert draw_rules.commitment_of(drawn["seed"], source) == drawn["commitment"]  # step 1: seed and source
     assert all(t["uscc"] in usccs[:CITY] for t in drawn["targets"])
     for target in drawn["targets"]:  # R6.4 回避: inspector 1 is related to every city organization
         assert pool[0] not in [i["id"] for i in target["inspectors"]] and target["withdrawn"] == [pool[0]]
@@ -114,10 +118,12 @@ def test_a_draw_picks_targets_and_teams_and_running_it_again_changes_nothing(
 
 
 def test_the_public_draw_carries_no_personal_data(inspection: InspectionContainer,
-                                                  inspection_client: TestClient) -> None:
+                                                  inspection_client: TestClient, inspection_clock: Any) -> None:
     usccs = city_register(inspection)
     add_inspectors(inspection_client, 3, {1: [{"uscc": usccs[0], "kind": "relative", "note": "配偶任副会长"}]})
-    drawn = draw(inspection_client, make_plan(inspection_client)["id"])
+    plan = make_plan(inspection_client)
+    inspection_clock.advance(days=1)
+    drawn = draw(inspection_client, plan["id"], public_random="03 11 17 22 28 31 + 09")
     text = json.dumps([inspection_client.get(f"/inspection/draws/{drawn['id']}").json(),
                        inspection_client.get("/inspection/draws").json(),
                        inspection_client.get(f"/inspection/draws/{drawn['id']}/verification").json()],
@@ -128,10 +134,12 @@ def test_the_public_draw_carries_no_personal_data(inspection: InspectionContaine
 
 
 def test_verification_fails_naming_the_input_when_a_published_input_is_altered(
-        inspection: InspectionContainer, inspection_client: TestClient) -> None:
+        inspection: InspectionContainer, inspection_client: TestClient, inspection_clock: Any) -> None:
     usccs = city_register(inspection)
     add_inspectors(inspection_client, 3)
-    drawn = draw(inspection_client, make_plan(inspection_client, ratio=10)["id"], public_random="517")
+    plan = make_plan(inspection_client, ratio=10)
+    inspection_clock.advance(days=1)
+    drawn = draw(inspection_client, plan["id"], public_random="517")
     url = f"/inspection/draws/{drawn['id']}/verification"
     outsider = next(u for u in usccs[:CITY] if u not in {t["uscc"] for t in drawn["targets"]})
 
@@ -149,7 +157,8 @@ def test_verification_fails_naming_the_input_when_a_published_input_is_altered(
     assert "seed" in tampered(draws, this, seed="ab" * 32)
     assert "frame_hash" in tampered(draws, this, frame_hash="0" * 64)
     assert "targets" in tampered(draws, this, public_random="518")
-    other = make_plan(inspection_client, kind="scheduled", title="另一计划", ratio=10)  # same parameters
+    other = make_plan(inspection_client, kind="scheduled", title="另一计划", ratio=10,  # same parameters
+                      public_random_sources=[{"source": "福利彩票双色球开奖号码", "announced_on": "2026-03-04"}])
     with inspection.db.write_engine.begin() as conn:  # free round 1 of the other plan for the forged row
         conn.execute(update(draws).where(draws.c.plan_id == other["id"]).values(round=99))
     assert "targets" in tampered(draws, this, plan_id=other["id"])
@@ -197,7 +206,8 @@ def test_published_draws_are_listed_newest_first_and_paginated(inspection: Inspe
     ids = []
     for n in range(3):
         inspection_clock.advance(days=1)
-        ids.append(draw(inspection_client, make_plan(inspection_client, title=f"计划{n}")["id"])["id"])
+        ids.append(draw(inspection_client, make_plan(inspection_client, kind="unscheduled", title=f"计划{n}",
+                                                     count=2)["id"])["id"])
     page = inspection_client.get("/inspection/draws", params={"size": 2}).json()
     assert page["total"] == 3 and [d["id"] for d in page["items"]] == [ids[2], ids[1]]
     second = inspection_client.get("/inspection/draws", params={"size": 2, "page": 2}).json()
@@ -207,10 +217,12 @@ def test_published_draws_are_listed_newest_first_and_paginated(inspection: Inspe
 
 
 def test_the_frame_is_published_and_hashes_to_the_frame_hash(inspection: InspectionContainer,
-                                                             inspection_client: TestClient) -> None:
+                                                             inspection_client: TestClient, inspection_clock: Any) -> None:
     usccs = city_register(inspection, 12)
     add_inspectors(inspection_client, 2)
-    drawn = draw(inspection_client, make_plan(inspection_client)["id"])
+    plan = make_plan(inspection_client)
+    inspection_clock.advance(days=1)
+    drawn = draw(inspection_client, plan["id"], public_random="05 09 12 20 26 33 + 14")
     frame = inspection_client.get(f"/inspection/draws/{drawn['id']}/frame").json()
     assert frame["usccs"] == sorted(usccs[:12]) and frame["size"] == 12
     assert draw_rules.frame_hash(frame["usccs"]) == drawn["frame_hash"] == frame["frame_hash"]
@@ -226,7 +238,7 @@ def test_the_service_also_checks_each_withdrawal_against_its_conflict_register(
                  public_random="7")
     url = f"/inspection/draws/{drawn['id']}/verification"
     inspection_clock.advance(minutes=5)
-    later = inspection_client.post(f"/inspection/inspectors/{pool[1]}/conflicts", headers=INSPECTOR,
+    later = inspection_client.post(f"/inspection/inspectors/{pool[1]}/conflicts", headers=ADMIN,
                                    json={"uscc": drawn["targets"][0]["uscc"], "kind": "declared"})
     assert later.status_code == 201 and inspection_client.get(url).json()["matches"] is True
     # forge a self-consistent draw in which inspector 1 did not withdraw: only the register knows

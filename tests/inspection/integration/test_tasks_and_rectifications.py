@@ -15,8 +15,8 @@ from services.inspection.service_layer.handlers import rectifications
 from shared.clock import FixedClock
 from shared.contracts import topic_for
 from tests.fixtures.inspection import bearer, org_facts, register
-from tests.inspection.integration.support import (INSPECTOR, add_inspectors, draw, events, findings, make_plan,
-                                                  notify, problem, result, rows, snapshot, tasks_of)
+from tests.inspection.integration.support import (INSPECTOR, add_inspectors, draw, drawn_inspector, events, findings,
+                                                  make_plan, notify, problem, result, rows, snapshot, tasks_of)
 
 
 def drawn_tasks(container: InspectionContainer, client: TestClient, n: int = 3) -> list[dict[str, Any]]:
@@ -67,7 +67,8 @@ def test_findings_must_follow_the_plan_and_the_outcome_the_findings(inspection: 
                  {"outcome": "rectification", "findings": failing, "rectification": {"deadline": "2026-03-01"}},
                  {"outcome": "compliant", "findings": [{"item": "annual_report", "compliant": False}]},
                  {"outcome": "maybe", "findings": failing}, {"outcome": "compliant", "findings": []}):
-        answer = inspection_client.post(f"/inspection/tasks/{task['id']}/result", json=body, headers=INSPECTOR)
+        answer = inspection_client.post(f"/inspection/tasks/{task['id']}/result", json=body,
+                                        headers=drawn_inspector(inspection_client, task["id"]))
         assert answer.status_code == 422, (body, answer.text)
     assert snapshot(inspection) == before
 
@@ -99,7 +100,8 @@ def test_the_organization_responds_to_its_own_notice_and_the_inspector_reviews(
     rect_id = rectify(inspection_client, task["id"])["rectification_id"]
     own, other = bearer("org", "org-own", task["uscc"]), bearer("org", "org-other", "51350200MJ0000018X")
     url = f"/inspection/rectifications/{rect_id}"
-    problem(inspection_client.post(url + "/review", json={"decision": "accept"}, headers=INSPECTOR), 409, "R7.3")
+    drawn = drawn_inspector(inspection_client, task["id"])
+    problem(inspection_client.post(url + "/review", json={"decision": "accept"}, headers=drawn), 409, "R7.3")
     problem(inspection_client.post(url + "/response", json={"report": "已整改"}, headers=other), 403)
     problem(inspection_client.get(url, headers=other), 403)
     problem(inspection_client.post(url + "/response", json={"report": "已整改"}, headers=INSPECTOR), 403)
@@ -111,10 +113,10 @@ def test_the_organization_responds_to_its_own_notice_and_the_inspector_reviews(
     answered = inspection_client.post(url + "/response", json={"report": "已完善财务制度，补齐票据。"}, headers=own)
     assert answered.status_code == 200 and answered.json()["status"] == "responded"
     rejected = inspection_client.post(url + "/review", json={"decision": "reject", "note": "票据仍不全"},
-                                      headers=INSPECTOR).json()
+                                      headers=drawn).json()
     assert rejected["status"] == "rejected" and not events(inspection, "inspection.rectification.accepted")
     inspection_client.post(url + "/response", json={"report": "票据已补齐。"}, headers=own)
-    accepted = inspection_client.post(url + "/review", json={"decision": "accept"}, headers=INSPECTOR).json()
+    accepted = inspection_client.post(url + "/review", json={"decision": "accept"}, headers=drawn).json()
     assert accepted["status"] == "accepted" and accepted["accepted_on"] == "2026-03-12"
     [event] = events(inspection, "inspection.rectification.accepted")
     assert event["subject"] == task["uscc"] and event["data"]["on_time"] is True
@@ -129,7 +131,7 @@ def test_r71_the_overdue_sweep_reports_each_notice_once(inspection: InspectionCo
     own = bearer("org", "org-x", on_time["uscc"])
     inspection_client.post(f"/inspection/rectifications/{ids[2]}/response", json={"report": "已整改"}, headers=own)
     inspection_client.post(f"/inspection/rectifications/{ids[2]}/review", json={"decision": "accept"},
-                           headers=INSPECTOR)
+                           headers=drawn_inspector(inspection_client, on_time["id"]))
     sweep = lambda: rectifications.sweep_overdue(inspection.uow)  # noqa: E731 - what the daily job sends
     inspection_clock.set(date(2026, 4, 30))
     assert sweep() == 0  # the deadline day is still in time

@@ -1,4 +1,4 @@
-"""The verifiable draw (domain.draw, algorithm socreg-draw-v1): it does what its documentation says,
+"""The verifiable draw (domain.draw, algorithm socreg-draw-v2; v1 draws verify alike): it does what its documentation says,
 it is reproducible from the published inputs, and verification fails — naming the check — when any
 published input is altered (R6.1 双随机: random targets, random inspectors; L45 art. 2)."""
 from __future__ import annotations
@@ -82,8 +82,8 @@ def test_the_implementation_is_the_algorithm_its_documentation_describes() -> No
 
 
 def test_the_algorithm_steps_are_published_with_the_draw() -> None:
-    assert draw.ALGORITHM == "socreg-draw-v1"
-    assert [s.split(".")[0] for s in draw.STEPS] == [str(n) for n in range(1, 8)]
+    assert draw.ALGORITHM == "socreg-draw-v2"
+    assert [s.split(".")[0] for s in draw.STEPS] == [str(n) for n in range(1, 9)]
     assert "Fisher-Yates" in " ".join(draw.STEPS) and "SHA-256" in draw.STEPS[0]
 
 

@@ -23,12 +23,18 @@ router = APIRouter(tags=["inspection (public)"])
 @router.get("/inspection/draws", response_model=schemas.DrawPage)
 def list_draws(c: Container, page: Page = 1, size: Size = 20,
                plan_id: IdQuery = None) -> dict[str, Any]:
+    """Published draws, newest first (public). A redraw is listed beside the draw it replaces (`redraw_of`,
+    `redraw_reason`); the replaced draw stays listed as it was (`redrawn_as`)."""
     with c.db.read_session() as session:
         return views.draw_page(session, page, size, plan_id)
 
 
 @router.get("/inspection/draws/{draw_id}", response_model=schemas.DrawOut)
 def get_draw(draw_id: IdPath, c: Container) -> dict[str, Any]:
+    """One published draw (public): commitment, the external public random value's source and announcement
+    day (fixed before the commitment) and, once announced, the value; seed, frame hash, targets, teams,
+    withdrawals (回避), substitutes with their reasons; a redraw's reason and the draw it replaces; the plan's
+    scope and, for unscheduled sampling, its reason. No personal data."""
     with c.db.read_session() as session:
         found = views.public_draw(session, draw_id)
     if found is None:
@@ -50,6 +56,9 @@ def get_frame(draw_id: IdPath, c: Container) -> dict[str, Any]:
 
 @router.get("/inspection/draws/{draw_id}/verification", response_model=schemas.VerificationOut)
 def verify_draw(draw_id: IdPath, c: Container) -> dict[str, Any]:
+    """Recompute the draw from its published inputs (public): the commitment over the seed and the external
+    value's source, the targets and teams with the external value in the key, every substitute as the
+    sequence's next pick (algorithm socreg-draw-v2; v1 draws verify alike); mismatches are named."""
     with c.db.read_session() as session:
         published = views.published_record(session, draw_id)
         if published is None:
@@ -84,10 +93,13 @@ def _withdrawals(p: draw_rules.Published, conflicts: list[Conflict], day: date |
 def _inputs(p: draw_rules.Published) -> dict[str, Any]:
     return {"plan_id": p.plan_id, "round": p.round, "rounds": p.rounds, "ratio": views.ratio_text(p.ratio),
             "count": p.count, "commitment": p.commitment, "seed": p.seed, "frame_hash": p.frame_hash,
-            "frame_size": len(p.frame), "public_random": p.public_random, "already_drawn": p.already_drawn,
+            "frame_size": len(p.frame), "public_random": p.public_random, "random_source": p.random_source,
+            "already_drawn": p.already_drawn,
             "target_count": p.target_count, "targets": list(p.targets), "inspector_pool": list(p.pool),
             "inspectors_per_task": p.per_task, "withdrawn": [list(w) for w in p.withdrawn],
-            "teams": [list(t) for t in p.teams]}
+            "teams": [list(t) for t in p.teams],
+            "substitutions": [[{"replaced": x.replaced, "substitute": x.substitute, "skipped": list(x.skipped)}
+                               for x in subs] for subs in p.substitutions]}
 
 
 @router.get("/inspection/results", response_model=schemas.ResultPage)

@@ -6,12 +6,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import HTMLResponse
 
-from services.inspection.adapters import views
-from services.inspection.domain import commands
+from services.inspection.adapters import binding_views, views
+from services.inspection.domain import binding, commands
 from services.inspection.domain.rules import Finding
-from services.inspection.entrypoints.api import documents, schemas
+from services.inspection.entrypoints.api import documents, routes_sanctions, schemas
 from services.inspection.entrypoints.api.deps import Container, IdPath, IdQuery, Page, Size, UsccQuery
-from services.inspection.service_layer.handlers import penalties, rectifications, tasks
+from services.inspection.service_layer.handlers import rectifications, sanctions, tasks
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
 from shared.web import CurrentPrincipal
@@ -20,19 +20,20 @@ router = APIRouter(tags=["inspection"])
 
 
 def _reader(who: Principal, uscc: str) -> None:
-    """Inspectors read everything; an org account only what concerns its own organization."""
+    """Inspectors (and approvers, who decide their proposals) read everything; an org account only what
+    concerns its own organization."""
     if who.role == "org":
         if who.uscc != uscc:
             raise Forbidden("an org account reaches only its own organization")
         return
-    who.require("inspector")
+    who.require("inspector", "approver")
 
 
 def _own(who: Principal, uscc: str | None) -> str | None:
     """For listings: an org account is held to its own USCC; others may filter freely."""
     if who.role == "org":
         return who.uscc
-    who.require("inspector")
+    who.require("inspector", "approver")
     return uscc
 
 
@@ -48,11 +49,26 @@ def _task(c: Container, task_id: str, who: Principal) -> dict[str, Any]:
 @router.get("/inspection/tasks")
 def list_tasks(c: Container, who: CurrentPrincipal, page: Page = 1, size: Size = 50, uscc: UsccQuery = None,
                draw_id: IdQuery = None, plan_id: IdQuery = None,
-               task_status: Annotated[Literal["assigned", "notified", "completed"] | None,
-                                      Query(alias="status")] = None) -> dict[str, Any]:
+               task_status: Annotated[Literal["assigned", "notified", "completed", "superseded"] | None,
+                                      Query(alias="status")] = None,
+               mine: Annotated[bool, Query(description="only the tasks whose team holds the pool member linked "
+                                                       "to your account (drawn, or a substitute)")] = False
+               ) -> dict[str, Any]:
+    """Inspection tasks (inspectors read all; an org account its own). `mine=true`: the signed-in
+    inspector's own tasks (403 R6.4 when the account links no active pool member). A task stopped by a
+    redraw is `superseded`."""
     filters = {"uscc": _own(who, uscc), "draw_id": draw_id, "plan_id": plan_id, "status": task_status}
+    where = [binding_views.on_team(_own_member(c, who))] if mine else []
     with c.db.read_session() as session:
-        return views.task_page(session, filters, page, size)
+        return views.task_page(session, filters, page, size, *where)
+
+
+def _own_member(c: Container, who: Principal) -> str:
+    """The id of the active pool member linked to the signed-in inspector's account."""
+    who.require("inspector")
+    with c.uow() as uow:
+        member = uow.inspectors.by_username(who.username)
+        return binding.ensure_linked(member, who.username).id
 
 
 @router.get("/inspection/tasks/{task_id}")
@@ -62,8 +78,11 @@ def get_task(task_id: IdPath, c: Container, who: CurrentPrincipal) -> dict[str, 
 
 @router.post("/inspection/tasks/{task_id}/notice")
 def send_notice(task_id: IdPath, body: schemas.NoticeIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    """Send the inspection notice (R6.3): only an inspector drawn for the task (or a drawn substitute), through
+    the pool member linked to the account (403 R6.1/R6.4), without a conflict with the organization (409 回避)."""
     who.require("inspector")
-    tasks.send_notice(commands.SendNotice(task_id, body.method, body.requirements, who.username), c.uow())
+    cmd = commands.SendNotice(task_id, body.method, body.requirements, who.username)
+    tasks.send_notice(cmd, c.uow(), c.policy)
     return _task(c, task_id, who)
 
 
@@ -84,7 +103,7 @@ def _result_command(task_id: str, body: schemas.ResultIn, c: Container, who: Pri
             found = views.task(session, task_id)
         penalty = commands.ImposePenalty(found["uscc"] if found else "", pen.kind, pen.legal_basis, pen.effective_on,
                                          pen.facts, who.username, pen.decision_number, pen.amount, pen.period_days,
-                                         task_id)
+                                         task_id, pen.late_reason)
     return commands.RecordResult(
         task_id, body.outcome, tuple(Finding(f.item, f.compliant, f.problem) for f in body.findings), who.username,
         commands.RectificationOrder(rect.deadline, rect.legal_basis, tuple(rect.problems)) if rect else None,
@@ -95,6 +114,8 @@ def _result_command(task_id: str, body: schemas.ResultIn, c: Container, who: Pri
 
 @router.post("/inspection/tasks/{task_id}/result")
 def record_result(task_id: IdPath, body: schemas.ResultIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    """Record findings and outcome: only an inspector drawn for the task (or a drawn substitute), linked to an
+    active pool member (403 R6.1/R6.4), without a conflict with the organization (409 回避)."""
     who.require("inspector")
     tasks.record_result(_result_command(task_id, body, c, who), c.uow(), c.policy)
     return _task(c, task_id, who)
@@ -102,8 +123,10 @@ def record_result(task_id: IdPath, body: schemas.ResultIn, c: Container, who: Cu
 
 @router.post("/inspection/tasks/{task_id}/publication")
 def publish_result(task_id: IdPath, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    """Publish a recorded result now (R6.5; the daily job publishes by the deadline): only an inspector of the
+    task's team (403 R6.1/R6.4)."""
     who.require("inspector")
-    tasks.publish_result(commands.PublishResult(task_id, who.username), c.uow())
+    tasks.publish_result(commands.PublishResult(task_id, who.username), c.uow(), c.policy)
     return _task(c, task_id, who)
 
 
@@ -147,9 +170,11 @@ def respond(rectification_id: IdPath, body: schemas.ResponseIn, c: Container, wh
 
 @router.post("/inspection/rectifications/{rectification_id}/review")
 def review(rectification_id: IdPath, body: schemas.ReviewIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    """Accept or reject the organization's rectification report: only an inspector of the team of the inspection
+    that ordered it (403 R6.1/R6.4), without a conflict (409 回避)."""
     who.require("inspector")
     cmd = commands.ReviewRectification(rectification_id, body.decision == "accept", body.note, who.username)
-    rectifications.review(cmd, c.uow())
+    rectifications.review(cmd, c.uow(), c.policy)
     return _rectification(c, rectification_id, who)
 
 
@@ -162,14 +187,20 @@ def _penalty(c: Container, penalty_id: str, who: Principal) -> dict[str, Any]:
     return found
 
 
-@router.post("/inspection/penalties", status_code=status.HTTP_201_CREATED)
+@router.post("/inspection/penalties", status_code=status.HTTP_202_ACCEPTED)
 def impose_penalty(body: schemas.PenaltyIn, c: Container, who: CurrentPrincipal, response: Response) -> dict[str, Any]:
+    """Propose a penalty (警告, 罚款, 没收违法所得, 限期停止活动): 202 with the proposal; it takes effect, and
+    inspection.penalty.imposed leaves, only when an approver other than you approves it
+    (POST /inspection/sanctions/{id}/approval). Kind `revocation` is a revocation request to the registry,
+    where a registrar proposes the revocation and an approver approves it. A penalty dated more than 5
+    working days back (R8.1.2) needs `late_reason` and is flagged late."""
     who.require("inspector")
     cmd = commands.ImposePenalty(body.uscc, body.kind, body.legal_basis, body.effective_on, body.facts, who.username,
-                                 body.decision_number, body.amount, body.period_days, body.task_id)
-    penalty = penalties.impose_penalty(cmd, c.uow())
-    response.headers["Location"] = f"/inspection/penalties/{penalty.id}"
-    return _penalty(c, penalty.id, who)
+                                 body.decision_number, body.amount, body.period_days, body.task_id, body.late_reason)
+    if body.kind == "revocation":
+        return sanctions.request_revocation(cmd, c.uow())
+    proposal = sanctions.propose_penalty(cmd, who.role, c.uow(), c.policy)
+    return routes_sanctions.proposal_answer(c, proposal, response)
 
 
 @router.get("/inspection/penalties")

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from services.inspection.entrypoints.api.binding_schemas import RandomSourceIn
 from shared.schema_types import LongText, Name, ShortText
 
 OrgType = Literal["social_group", "social_service", "foundation"]
@@ -61,6 +62,8 @@ class InspectorPatch(_Body):
     active: bool | None = None
     department: ShortText | None = None
     qualifications: list[ShortText] | None = Field(None, max_length=20)
+    username: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]{1,100}$")] | None = Field(
+        None, description="link the member to this inspector account (null: unlink); an account links one member")
 
 
 # ------------------------------------------------------------------------------------ plans, draws
@@ -90,6 +93,11 @@ class PlanIn(_Body):
                                                              "business_activities"], min_length=1, max_length=20)
     method: Method = "both"
     draw_dates: list[Day] = Field(default_factory=list, max_length=12, description="one per round (default 1 round)")
+    reason: ShortText | None = Field(None, description="不定期抽查 (required): the type, sector or topic it samples (R6.2)")
+    public_random_sources: list[RandomSourceIn] = Field(
+        default_factory=list, max_length=12,
+        description="定期抽查 (required), one per round: the external public random value the draw will use, "
+                    "announced after today and not after the round's draw day (bound into the commitment)")
 
 
 class DrawIn(_Body):
@@ -125,6 +133,8 @@ class PenaltyFields(_Body):
     decision_number: ShortText | None = None
     amount: Yuan | None = None
     period_days: int | None = Field(None, ge=1, le=3650, description="限期停止活动: the period in days")
+    late_reason: LongText | None = Field(None, description="required when effective_on lies more than 5 working "
+                                                           "days back (R8.1.2): why it is recorded late")
 
 
 class PenaltyIn(PenaltyFields):
@@ -177,6 +187,10 @@ class DrawSummary(BaseModel):
     drawn_at: datetime | None
     frame_size: int | None
     target_count: int | None
+    attempt: int = Field(1, description="1, or the redraw's attempt at the round")
+    redraw_of: str | None = Field(None, description="the draw this redraw replaces (which stays published)")
+    redraw_reason: str | None = None
+    redrawn_as: str | None = Field(None, description="the redraw that replaced this draw, if any")
 
 
 class DrawPage(Page):
@@ -188,12 +202,22 @@ class PublicInspector(BaseModel):
     name: str
 
 
+class PublicSubstitution(BaseModel):
+    replaced: PublicInspector
+    substitute: PublicInspector
+    skipped: list[str] = Field(description="pool ids passed over in the sequence (inactive or 回避), reason not published")
+    reason: str
+    at: datetime
+
+
 class Target(BaseModel):
     position: int
     uscc: str
     name: str
     inspectors: list[PublicInspector]
     withdrawn: list[str] = Field(description="pool ids that withdrew for a conflict (回避), reason not published")
+    substitutions: list[PublicSubstitution] = Field(default_factory=list,
+                                                    description="substitutes picked by the draw's next step, in order")
 
 
 class DrawOut(DrawSummary):
@@ -208,6 +232,11 @@ class DrawOut(DrawSummary):
     inspectors_per_task: int | None
     inspector_pool: list[PublicInspector]
     targets: list[Target]
+    random_source: str | None = Field(None, description="the external public random value fixed before the "
+                                                        "commitment (source), bound into the commitment")
+    random_announced_on: date | None = None
+    plan_reason: str | None = Field(None, description="不定期抽查: the type, sector or topic sampled")
+    scope: dict[str, Any] = Field(default_factory=dict, description="the plan's scope filters (fixed at the commitment)")
 
 
 class FrameOut(BaseModel):

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from services.inspection.domain import commands, rules
 from services.inspection.domain.model import CHECK_ITEMS, DirectoryEntry, Rectification, Task, new_id
+from services.inspection.service_layer.handlers import acting
 from services.inspection.service_layer.ports import UnitOfWork
 from shared.errors import Forbidden, NotFound
 
@@ -38,9 +39,14 @@ def respond(cmd: commands.RespondToRectification, uow: UnitOfWork) -> Rectificat
     return rect
 
 
-def review(cmd: commands.ReviewRectification, uow: UnitOfWork) -> Rectification:
+def review(cmd: commands.ReviewRectification, uow: UnitOfWork, policy: rules.Policy | None = None) -> Rectification:
+    """By an inspector of the inspection that ordered it (drawn, or a drawn substitute; R6.1)."""
     with uow:
         rect = _load(uow, cmd.rectification_id)
+        task = uow.tasks.get(rect.task_id)
+        if task is None:
+            raise NotFound(f"no inspection task {rect.task_id}")
+        acting.acting_member(uow, task, cmd.by, policy or rules.Policy())
         rules.ensure_can_review(rect)
         today = uow.clock.today()
         rect.review_note, rect.reviewed_on, rect.reviewed_by = cmd.note, today, cmd.by

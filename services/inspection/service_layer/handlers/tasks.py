@@ -7,14 +7,16 @@ from dataclasses import asdict
 
 from services.inspection.domain import commands, rules
 from services.inspection.domain.model import DirectoryEntry, Task
-from services.inspection.service_layer.handlers import penalties, rectifications
+from services.inspection.domain.sanctions import check_act_date
+from services.inspection.service_layer.handlers import acting, penalties, rectifications, sanctions
 from services.inspection.service_layer.ports import UnitOfWork
 from shared.errors import InvalidInput, NotFound, RuleViolation
 
 
-def send_notice(cmd: commands.SendNotice, uow: UnitOfWork) -> Task:
+def send_notice(cmd: commands.SendNotice, uow: UnitOfWork, policy: rules.Policy | None = None) -> Task:
     with uow:
         task = _load(uow, cmd.task_id)
+        acting.acting_member(uow, task, cmd.by, policy or rules.Policy())
         _ensure_open(task)
         task.status, task.notified_on = "notified", uow.clock.today()
         task.notice_method, task.notice_requirements = cmd.method, cmd.requirements
@@ -26,10 +28,10 @@ def record_result(cmd: commands.RecordResult, uow: UnitOfWork, policy: rules.Pol
     _check_parts(cmd)
     with uow:
         task = _load(uow, cmd.task_id)
+        acting.acting_member(uow, task, cmd.by, policy)  # drawn for it, linked, no conflict (R6.1, R6.4)
         _ensure_open(task)
         if task.notified_on is None:
             raise RuleViolation("send the inspection notice first", rule=rules.RULE_NOTICE)
-        _ensure_no_conflict(uow, task, cmd.by, policy)
         plan = uow.plans.get(task.plan_id)
         failed = rules.check_findings(list(cmd.findings), plan.check_items if plan else [], cmd.outcome)
         org = penalties.load_organization(uow, task.uscc)
@@ -37,24 +39,21 @@ def record_result(cmd: commands.RecordResult, uow: UnitOfWork, policy: rules.Pol
             _uncontactable(uow, task, org, cmd.uncontactable, policy)
         if cmd.rectification is not None:
             task.rectification_id = rectifications.order(uow, task, org, cmd.rectification, failed, cmd.by, policy).id
-        if cmd.penalty is not None:
-            task.penalty_id = penalties.impose(uow, org, cmd.penalty).id
+        if cmd.penalty is not None:  # a proposal: the penalty takes effect when an approver approves it
+            _penalty_proposal(uow, org, cmd.penalty, policy)
         _complete(uow, task, cmd, failed, policy)
         uow.commit()
     return task
 
 
-def _ensure_no_conflict(uow: UnitOfWork, task: Task, username: str, policy: rules.Policy) -> None:
-    """An inspector account bound to a pool member who must withdraw from this organization may not
-    record its inspection (R6.4 回避)."""
-    inspector = uow.inspectors.by_username(username)
-    if inspector is None:
-        return
-    withdrawn = rules.withdrawn_by_target(uow.inspectors.conflicts_of([inspector.id]), {task.uscc},
-                                          uow.clock.today(), policy)
-    if withdrawn:
-        raise RuleViolation(f"{inspector.name} has a conflict with {task.uscc} and must withdraw",
-                            rule=rules.RULE_CONFLICT)
+def _penalty_proposal(uow: UnitOfWork, org: DirectoryEntry, penalty: commands.ImposePenalty,
+                      policy: rules.Policy) -> None:
+    """Issue 12: a result's penalty is proposed by the inspector who records it (a revocation is a request
+    to the registry); task.penalty_id is set when the penalty is approved."""
+    if penalty.kind == "revocation":
+        sanctions.publish_revocation_request(uow, org, penalty)
+    else:
+        sanctions.add_penalty_proposal(uow, org, penalty, "inspector", policy)
 
 
 def _check_parts(cmd: commands.RecordResult) -> None:
@@ -74,6 +73,7 @@ def _uncontactable(uow: UnitOfWork, task: Task, org: DirectoryEntry, cmd: comman
                    policy: rules.Policy) -> None:
     today = uow.clock.today()
     rules.check_uncontactable(cmd.first_letter_on, cmd.second_letter_on, today, policy)
+    check_act_date(cmd.first_letter_on, org, today, "uncontactable.first_letter_on")  # a finding within its life
     org.add_risk("uncontactable")
     uow.publish("inspection.finding.uncontactable", org.uscc, {
         "uscc": org.uscc, "task_id": task.id, "found_on": today.isoformat(),
@@ -95,9 +95,10 @@ def _complete(uow: UnitOfWork, task: Task, cmd: commands.RecordResult, failed: l
         "penalty_id": task.penalty_id})
 
 
-def publish_result(cmd: commands.PublishResult, uow: UnitOfWork) -> Task:
+def publish_result(cmd: commands.PublishResult, uow: UnitOfWork, policy: rules.Policy | None = None) -> Task:
     with uow:
         task = _load(uow, cmd.task_id)
+        acting.acting_member(uow, task, cmd.by, policy or rules.Policy())
         if task.status != "completed":
             raise RuleViolation("only a recorded result can be published", rule="R6.5 L45 publish the results")
         if task.published_on is None:
@@ -127,3 +128,5 @@ def _load(uow: UnitOfWork, task_id: str) -> Task:
 def _ensure_open(task: Task) -> None:
     if task.status == "completed":
         raise RuleViolation(f"task {task.id} already has its result ({task.outcome})", rule="task.result_once")
+    if task.status == "superseded":
+        raise RuleViolation(f"task {task.id} was stopped by a redraw of draw {task.draw_id}", rule="R6.1 draw.redraw")
