@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import Portal, assert_accessible, login, screenshot
+from services.registry.domain import commands
+from services.registry.service_layer import handlers
+from tests.fixtures.accounts import password_of
+from tests.web.conftest import PORTAL_DAY, Portal, assert_accessible, login, screenshot
 
 _serial = itertools.count(7101)
 
@@ -35,14 +38,17 @@ def _in_directory(portal: Portal, usccs: list[str], timeout: float = 15.0) -> No
 
 
 def _pool(portal: Portal, n: int = 3) -> list[str]:
-    """Enough active inspectors for a draw (two per task), added once per session."""
+    """Enough active inspectors for a draw (two per task), added once per session by an admin, each linked to
+    an inspector account of its own (issue 12: an inspector works only the tasks drawn for their member)."""
     if _pooled:
         return _pooled
     ids = _pooled
     with portal.api() as http:
         for _ in range(n):
             k = next(_serial)
-            answer = http.post("/inspection/inspectors", headers=_inspector(portal), json={
+            handlers.add_user(commands.AddUser(f"pool-{k}", password_of(f"pool-{k}"), "inspector"),
+                              portal.platform.registry.uow())
+            answer = http.post("/inspection/inspectors", headers=portal.token("admin1"), json={
                 "name": f"检查员{k}", "department": "厦门市民政局社会组织管理处", "badge_number": f"XM-{k}",
                 "username": f"pool-{k}"})
             assert answer.status_code == 201, answer.text
@@ -50,10 +56,23 @@ def _pool(portal: Portal, n: int = 3) -> list[str]:
     return ids
 
 
+def _account_of(portal: Portal, inspector_id: str) -> str:
+    with portal.api() as http:
+        return str(http.get(f"/inspection/inspectors/{inspector_id}", headers=_inspector(portal)).json()["username"])
+
+
+def _team(portal: Portal, task_id: str) -> list[str]:
+    """The accounts of the task's team (drawn, substitutes applied), in order."""
+    with portal.api() as http:
+        found = http.get(f"/inspection/tasks/{task_id}", headers=_inspector(portal)).json()
+    return [_account_of(portal, i["id"]) for i in found["inspectors"]]
+
+
 def _plan(portal: Portal, count: int, title: str) -> dict[str, Any]:
     with portal.api() as http:
         answer = http.post("/inspection/plans", headers=_inspector(portal), json={
-            "year": 2026, "kind": "unscheduled", "title": title, "count": count, "scope": {"levels": ["city"]}})
+            "year": 2026, "kind": "unscheduled", "title": title, "count": count, "scope": {"levels": ["city"]},
+            "reason": f"{title}：专项检查"})
         assert answer.status_code == 201, answer.text
         return dict(answer.json())
 
@@ -128,8 +147,9 @@ def _task_of(portal: Portal, draw: dict[str, Any]) -> dict[str, Any]:
 def _rectification(portal: Portal, title: str) -> dict[str, Any]:
     """A drawn task, notified, with a rectification order, all through the API: the notice."""
     task = _task_of(portal, _drawn(portal, title, count=1))
+    worker = _team(portal, task["id"])[0]
     with portal.api() as http:
-        headers = _inspector(portal)
+        headers = portal.token(worker)  # an inspector drawn for the task
         assert http.post(f"/inspection/tasks/{task['id']}/notice", headers=headers,
                          json={"requirements": "章程、财务会计报告"}).status_code == 200
         answer = http.post(f"/inspection/tasks/{task['id']}/result", headers=headers, json={
@@ -139,14 +159,14 @@ def _rectification(portal: Portal, title: str) -> dict[str, Any]:
                          for i in ("annual_report", "information_disclosure", "internal_governance",
                                    "financial_status", "business_activities")]})
         assert answer.status_code == 200, answer.text
-        return dict(http.get(f"/inspection/rectifications/{answer.json()['rectification_id']}",
-                             headers=headers).json())
+        return {**http.get(f"/inspection/rectifications/{answer.json()['rectification_id']}", headers=headers).json(),
+                "worker": worker}
 
 
 def test_an_inspector_works_a_drawn_task_from_the_queue_to_a_rectification_notice(page: Any,
                                                                                  portal: Portal) -> None:
     task = _task_of(portal, _drawn(portal, "工作台专项抽查", count=1))
-    login(page, portal, "inspector1")
+    login(page, portal, _team(portal, task["id"])[0])  # an inspector drawn for it
     assert page.url.endswith("/inspection/web/queue")
     assert page.get_by_role("table", name="待办检查任务").get_by_role("link", name=task["org_name"]).count() >= 1
     assert_accessible(page)
@@ -193,7 +213,7 @@ def test_an_organization_answers_its_notice_and_the_inspector_accepts_it(page: A
     assert "已报告，待复核" in notice.inner_text() and "已完善财务制度，补齐全部票据。" in notice.inner_text()
     assert notice.get_by_role("button", name="提交整改报告").count() == 0
     page.context.clear_cookies()
-    login(page, portal, "inspector1")
+    login(page, portal, rect["worker"])  # the inspector of the inspection that ordered it
     review = page.get_by_role("table", name="整改报告：待复核")
     review.get_by_role("link", name=rect["number"]).click()
     assert "已完善财务制度，补齐全部票据。" in page.locator("main").inner_text()
@@ -248,7 +268,10 @@ def test_an_inspector_lists_an_organization_and_it_applies_for_removal_which_is_
     assert_accessible(page)
     screenshot(page, "inspection-credit-list")
     page.get_by_role("button", name="列入名单").click()
-    assert page.get_by_role("status").inner_text() == "已列入名单。"
+    assert page.get_by_role("status").inner_text() == "已提交，待另一名审批人批准后生效。"  # issue 12: two people
+    assert_accessible(page)
+    approve_in_browser(page, portal)
+    page.locator("dl.facts a").first.click()  # the record the approval produced
     facts = page.locator("dl.facts").inner_text()
     assert uscc in facts and "通过登记的住所无法取得联系" in facts and "第十条第（六）项" in facts
     assert_accessible(page)
@@ -278,10 +301,25 @@ def test_an_inspector_lists_an_organization_and_it_applies_for_removal_which_is_
     page.get_by_label("决定理由").fill("经核实住所已可联系")
     assert_accessible(page)
     page.get_by_role("button", name="提交决定").click()
-    assert page.get_by_role("status").inner_text() == "决定已提交。"
+    assert page.get_by_role("status").inner_text() == "已提交，待另一名审批人批准后生效。"
+    approve_in_browser(page, portal)
     with portal.api() as http:
         record = http.get(f"/inspection/credit/organizations/{uscc}").json()
     assert record["lists"] == [] and record["history"][0]["removed_on"] == "2026-03-16"
+
+
+def approve_in_browser(page: Any, portal: Portal) -> None:
+    """Issue 12: on the proposal's page, the proposer cannot approve; another person, the approver, signs in
+    and approves it there; the page then says it was decided."""
+    proposal_url = page.url.split("?")[0]
+    assert page.get_by_role("button", name="批准").count() == 0  # the proposer sees no approve button
+    page.context.clear_cookies()
+    login(page, portal, "approver1")
+    page.goto(proposal_url)
+    assert_accessible(page)
+    page.get_by_role("button", name="批准", exact=True).click()
+    assert page.get_by_role("status").inner_text() == "已记录审批结果。"
+    assert "已批准生效" in page.locator("dl.facts").inner_text()
 
 
 def _name_of(portal: Portal, uscc: str) -> str:
@@ -295,8 +333,10 @@ def test_an_inspector_removes_an_entry_with_reason_and_legal_basis(page: Any, po
         answer = http.post("/inspection/credit-lists/abnormal/entries", headers=_inspector(portal), json={
             "uscc": uscc, "trigger": "other_abnormal", "legal_basis": "《社会组织信用信息管理办法》第十条",
             "reason": "登记事项与实际不符"})
-        assert answer.status_code == 201, answer.text
-        entry = answer.json()
+        assert answer.status_code == 202, answer.text
+        decided = http.post(f"{answer.headers['Location']}/approval", headers=portal.token("approver1"))
+        assert decided.status_code == 200, decided.text
+        entry = {"id": decided.json()["result_id"]}
     login(page, portal, "inspector1")
     page.goto(f"{portal.url}/inspection/web/credit/entries/{entry['id']}")
     page.get_by_role("button", name="移出").click()  # no reason: refused, still listed
@@ -304,7 +344,9 @@ def test_an_inspector_removes_an_entry_with_reason_and_legal_basis(page: Any, po
     page.get_by_label("移出事由").fill("已更正登记事项")
     page.get_by_label("法律依据").fill("《社会组织信用信息管理办法》第十一条")
     page.get_by_role("button", name="移出").click()
-    assert page.get_by_role("status").inner_text() == "已移出名单。"
+    assert page.get_by_role("status").inner_text() == "已提交，待另一名审批人批准后生效。"
+    approve_in_browser(page, portal)
+    page.goto(f"{portal.url}/inspection/web/credit/entries/{entry['id']}")
     assert "已更正登记事项" in page.locator("dl.facts").inner_text()
     assert page.get_by_role("button", name="移出").count() == 0
     assert "removed" in page.get_by_role("table", name="该记录的全部操作").inner_text()
@@ -329,3 +371,87 @@ def test_an_inspector_runs_a_committed_draw_from_the_queue_and_it_verifies(page:
     page.goto(f"{portal.url}/inspection/web/queue")
     row = page.get_by_role("table", name="抽查计划与抽取").locator("tr", has_text="工作台立即抽取计划")
     assert "各轮均已抽取" in row.inner_text() and row.get_by_role("button").count() == 0
+
+
+def test_the_queue_lists_only_the_tasks_the_signed_in_inspector_was_drawn_for(page: Any, portal: Portal) -> None:
+    """Issue 12: an inspector's queue holds the tasks drawn for their pool member, nobody else's; an account
+    linked to no member is told so and holds none."""
+    task = _task_of(portal, _drawn(portal, "只看自己的任务专项抽查", count=1))
+    drawn = _team(portal, task["id"])
+    [left_out] = [a for a in (_account_of(portal, i) for i in _pool(portal)) if a not in drawn]
+    login(page, portal, drawn[1])
+    assert page.get_by_role("table", name="待办检查任务").get_by_role("link", name=task["org_name"]).count() == 1
+    assert "仅列出抽中您" in page.locator("main").inner_text()
+    page.context.clear_cookies()
+    login(page, portal, left_out)
+    assert task["org_name"] not in page.locator("main").inner_text()
+    page.goto(f"{portal.url}/inspection/web/tasks/{task['id']}")  # the page is readable, acting on it is not
+    page.get_by_label("需准备的材料").fill("章程")
+    page.get_by_role("button", name="发送检查通知").click()
+    assert page.get_by_role("alert").is_visible() and "R6.1" in page.get_by_role("alert").inner_text()
+    page.context.clear_cookies()
+    login(page, portal, "inspector1")  # linked to no pool member
+    assert "未关联检查人员名录" in page.locator("main").inner_text()
+    assert page.get_by_role("table", name="待办检查任务").count() == 0
+    assert_accessible(page)
+    screenshot(page, "inspection-queue-not-linked")
+
+
+def test_the_draw_page_shows_the_external_value_the_substitutes_and_the_redraw_with_reasons(
+        page: Any, portal: Portal) -> None:
+    """Issue 12: a scheduled draw names its external public random value before the commitment; the value is
+    entered once announced; a substitute and a redraw are published with their reasons, beside the first draw."""
+    usccs = [portal.register(next(_serial)) for _ in range(2)]
+    _in_directory(portal, usccs)
+    _pool(portal)
+    source = "福利彩票双色球第2026030期开奖号码"
+    with portal.api() as http:
+        answer = http.post("/inspection/plans", headers=_inspector(portal), json={
+            "year": 2026, "kind": "scheduled", "title": "网页外部随机数定期抽查", "scope": {"levels": ["city"]},
+            "public_random_sources": [{"source": source, "announced_on": "2026-03-17"}]})
+        assert answer.status_code == 201, answer.text
+        plan = answer.json()
+    first_id = plan["draws"][0]["id"]
+    page.goto(f"{portal.url}/inspection/web/draws/{first_id}")
+    assert source in page.locator("#random-source").inner_text() and "待公布后录入" in page.locator("main").inner_text()
+    portal.clock.advance(days=1)  # the value is announced
+    try:
+        with portal.api() as http:
+            entered = http.put(f"/inspection/draws/{first_id}/public-random", headers=_inspector(portal),
+                               json={"value": "02 09 14 21 27 33 + 05"})
+            assert entered.status_code == 200, entered.text
+            drawn = http.post(f"/inspection/plans/{plan['id']}/draws", headers=_inspector(portal))
+            assert drawn.status_code == 201, drawn.text
+            task = _task_of(portal, drawn.json())
+            portal.clock.advance(minutes=5)
+            leaving, staying = _team(portal, task["id"])
+            members = {_account_of(portal, i): i for i in _pool(portal)}
+            assert http.post(f"/inspection/inspectors/{members[leaving]}/conflicts", headers=portal.token(leaving),
+                             json={"uscc": task["uscc"], "kind": "relative"}).status_code == 201
+            sub = http.post(f"/inspection/tasks/{task['id']}/substitutions", headers=portal.token(staying),
+                            json={"inspector_id": members[leaving], "reason": "检查员与该组织负责人系近亲属，回避"})
+            assert sub.status_code == 201, sub.text
+            redraw = http.post(f"/inspection/draws/{first_id}/redraws", headers=_inspector(portal), json={
+                "reason": "名录未含当日新登记的组织，重新抽取",
+                "public_random_source": {"source": "福利彩票双色球第2026031期开奖号码", "announced_on": "2026-03-19"}})
+            assert redraw.status_code == 201, redraw.text
+        page.goto(f"{portal.url}/inspection/web/draws/{first_id}")
+        main = page.locator("main").inner_text()
+        assert "02 09 14 21 27 33 + 05" in main and source in main
+        targets = page.get_by_role("table", name="抽中的社会组织及检查人员").inner_text()
+        assert "检查员与该组织负责人系近亲属，回避" in targets and "→" in targets
+        assert "本次抽取已被重新抽取" in main
+        assert_accessible(page)
+        screenshot(page, "inspection-draw-substitute")
+        page.get_by_role("link", name="查看重新抽取").click()
+        main = page.locator("main").inner_text()
+        assert "名录未含当日新登记的组织，重新抽取" in main and "第2026031期" in main
+        assert_accessible(page)
+        screenshot(page, "inspection-redraw")
+        page.get_by_role("link", name="原抽取结果").click()
+        page.get_by_role("button", name="验证").click()
+        assert page.get_by_role("status").inner_text() == "验证通过：按公开输入重新计算的结果与公示结果一致。"
+        page.goto(f"{portal.url}/inspection/web/draws")
+        assert "名录未含当日新登记的组织，重新抽取" in page.locator("main").inner_text()
+    finally:
+        portal.clock.set(PORTAL_DAY)

@@ -1,4 +1,5 @@
-"""The inspector's work queue: plans and their draws (run one now), open tasks, rectification notices
+"""The inspector's work queue: plans and their draws (run one now, with its external public random value),
+the signed-in inspector's own open tasks (drawn for them, or as a substitute), their rectification notices
 due or overdue and reports to review; the task page (notice, result) and the review page. Reads use
 the service's views, writes its handlers, as the JSON routes do."""
 from __future__ import annotations
@@ -9,7 +10,11 @@ from fastapi import Form, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from services.inspection.adapters import views
+from sqlalchemy import select
+
+from services.inspection.adapters import binding_views, views
+from services.inspection.adapters.orm import rectifications as rectification_table
+from services.inspection.adapters.orm import tasks as task_table
 from services.inspection.domain import commands
 from services.inspection.entrypoints.api import routes_tasks, schemas
 from services.inspection.entrypoints.api.deps import Container, IdPath
@@ -35,15 +40,29 @@ def _plans(c: Container) -> list[dict[str, Any]]:
     return plans
 
 
-def _queue(c: Container) -> dict[str, Any]:
-    today = c.clock.today()
+def _member_id(c: Container, username: str) -> str | None:
+    """The active pool member linked to the signed-in account (issue 12: it works only its own tasks)."""
+    with c.uow() as uow:
+        member = uow.inspectors.by_username(username)
+        return member.id if member is not None and member.active else None
+
+
+def _queue(c: Container, username: str) -> dict[str, Any]:
+    """The signed-in inspector's open tasks (drawn for them, or as a substitute) and the rectification
+    notices of their inspections; nothing when the account links no active pool member."""
+    today, member = c.clock.today(), _member_id(c, username)
+    if member is None:
+        return {"today": today, "linked": False, "tasks": [], "tasks_total": 0, "due": [], "due_total": 0,
+                "to_review": [], "review_total": 0}
+    mine = binding_views.on_team(member)
+    of_mine = rectification_table.c.task_id.in_(select(task_table.c.id).where(mine))
     with c.db.read_session() as session:
-        open_tasks = [views.task_page(session, {"status": s}, 1, LISTED) for s in ("assigned", "notified")]
-        due = views.rectification_page(session, None, "ordered", 1, LISTED)
-        rejected = views.rectification_page(session, None, "rejected", 1, LISTED)
-        to_review = views.rectification_page(session, None, "responded", 1, LISTED)
+        open_tasks = [views.task_page(session, {"status": s}, 1, LISTED, mine) for s in ("assigned", "notified")]
+        due = views.rectification_page(session, None, "ordered", 1, LISTED, of_mine)
+        rejected = views.rectification_page(session, None, "rejected", 1, LISTED, of_mine)
+        to_review = views.rectification_page(session, None, "responded", 1, LISTED, of_mine)
     notices = sorted(due["items"] + rejected["items"], key=lambda r: r["deadline"])
-    return {"today": today, "tasks": open_tasks[0]["items"] + open_tasks[1]["items"],
+    return {"today": today, "linked": True, "tasks": open_tasks[0]["items"] + open_tasks[1]["items"],
             "tasks_total": open_tasks[0]["total"] + open_tasks[1]["total"], "due": notices,
             "due_total": due["total"] + rejected["total"], "to_review": to_review["items"],
             "review_total": to_review["total"]}
@@ -51,9 +70,9 @@ def _queue(c: Container) -> dict[str, Any]:
 
 @router.get(QUEUE)
 def queue(request: Request, c: Container, flash: Flash = None) -> Response:
-    require_page_role(request, "inspector")
+    who = require_page_role(request, "inspector")
     return pages.render(request, "queue.html", title=pages.t(request, "queue.title"), plans=_plans(c),
-                        done=done_key(flash), **_queue(c), **credit_queue(c))
+                        done=done_key(flash), **_queue(c, who.username), **credit_queue(c))
 
 
 @router.post("/inspection/web/plans/{plan_id}/draws")
@@ -172,7 +191,7 @@ def review(request: Request, rectification_id: IdPath, c: Container, csrf: Annot
     try:
         body = schemas.ReviewIn.model_validate({"decision": decision, "note": note or None})
         rectifications.review(commands.ReviewRectification(rectification_id, body.decision == "accept", body.note,
-                                                           who.username), c.uow())
+                                                           who.username), c.uow(), c.policy)
     except ValidationError as exc:
         rect = routes_tasks.get_rectification(rectification_id, c, who)
         return _render_review(request, c, rect, errors=form_errors(exc), status=422)

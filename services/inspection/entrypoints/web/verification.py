@@ -41,4 +41,5 @@ def recompute(c: InspectionContainer, draw_id: str) -> Recomputed | None:
         eligible = [i for i in p.pool if i not in out]
         teams.append(draw_rules.sample(eligible, p.per_task, key, "inspectors:" + uscc)
                      if len(eligible) >= p.per_task else [])
-    return Recomputed(draw_rules.commitment_of(p.seed), draw_rules.frame_hash(p.frame), n, targets, teams)
+    return Recomputed(draw_rules.commitment_of(p.seed, p.random_source), draw_rules.frame_hash(p.frame), n, targets,
+                      teams)
