@@ -84,13 +84,15 @@ def with_database(frame: list[str]) -> dict[str, float]:
     from services.inspection import bootstrap
     from services.inspection.adapters.orm import directory
     from services.inspection.domain import commands
+    from services.inspection.domain.binding import RandomSource
     from services.inspection.service_layer.handlers import draws, inspectors, plans
     from shared.clock import FixedClock
     from shared.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="socreg-bench-draw-") as tmp:
         settings = Settings(secret_key="bench-" + "k" * 40, data_dir=Path(tmp), bus_sqlite_path=f"{tmp}/bus.db")
-        container = bootstrap.bootstrap(settings, clock=FixedClock(date(2026, 3, 2)))
+        clock = FixedClock(date(2026, 3, 2))
+        container = bootstrap.bootstrap(settings, clock=clock)
         started = time.perf_counter()
         rows = [{"uscc": u, "name": f"组织{n}", "type": "social_group", "category": "other", "level": "city",
                  "district": "350200", "domicile": "", "registered_on": date(2020, 1, 1), "status": "active",
@@ -104,7 +106,10 @@ def with_database(frame: list[str]) -> dict[str, float]:
             inspectors.add_inspector(commands.AddInspector(f"检查员{n}", "bench"), container.uow())
         plan = plans.create_plan(commands.CreatePlan(2026, "scheduled", "bench", {}, 2, tuple(
             ["annual_report", "information_disclosure", "internal_governance", "financial_status",
-             "business_activities"]), "both", ratio=RATIO), container.uow(), container.policy)
+             "business_activities"]), "both", ratio=RATIO,
+            random_sources=(RandomSource("福利彩票双色球开奖号码（bench）", date(2026, 3, 3)),)),
+            container.uow(), container.policy)
+        clock.advance(days=1)  # a scheduled draw runs once its external value is announced
         started = time.perf_counter()
         drawn, _ = draws.run_draw(commands.RunDraw(plan.id, "bench"), container.uow(), container.policy)
         handler = time.perf_counter() - started
