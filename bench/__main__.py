@@ -1,4 +1,4 @@
-"""`python -m bench [registrations|memory|portal_pages|credit_sweep ...]`: run the benchmarks (all by default), print each one's
+"""`python -m bench [registrations|memory|portal_pages|credit_sweep|signin_flood ...]`: run the benchmarks (all by default), print each one's
 table and a summary, and write bench/results/<name>.json."""
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import sys
 import time
 from typing import Any
 
-from bench import credit_sweep, memory, portal_pages, registrations
+from bench import credit_sweep, memory, portal_pages, registrations, signin_flood
 from bench.common import RESULTS, table
 
-BENCHMARKS = ("registrations", "memory", "portal_pages", "credit_sweep")
+BENCHMARKS = ("registrations", "memory", "portal_pages", "credit_sweep", "signin_flood")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
             outcomes[name] = portal_pages.run(log=lambda m: print(m, file=sys.stderr, flush=True))
         elif name == "credit_sweep":
             outcomes[name] = _credit_sweep()
+        elif name == "signin_flood":
+            outcomes[name] = signin_flood.run(signin_flood.Options(
+                duration=args.duration, warmup=args.warmup, connections=args.connections, generator=args.generator))
         else:
             outcomes[name] = memory.run()
         print(f"\n{outcomes[name]['text']}\n", flush=True)
@@ -84,6 +87,16 @@ def _summary(outcomes: dict[str, dict[str, Any]]) -> list[list[str]]:
         seconds, target = sweep["seconds"], credit_sweep.TARGET_SECONDS
         rows.append([f"credit daily sweep, {outcomes['credit_sweep']['size']:,} orgs", f"{seconds:.2f} s",
                      f"ceiling {sweep['ceiling_s']:.3f} s", f"target < {target:.0f} s {'ok' if seconds < target else 'OVER'}"])
+    for r in outcomes.get("signin_flood", {}).get("results", []):
+        if r["ratio"] is None:
+            rows.append([f"registrations/s under a sign-in flood, {r['label']}", "-", "-", (r["skipped"] or "-")[:60]])
+            continue
+        target = outcomes["signin_flood"]["target_ratio"]
+        verdict = f"target ≥ {target:.2f} {'ok' if r['ratio'] >= target else 'BELOW'}" if r["label"] == "throttled" \
+            else "for contrast: no throttling"
+        rows.append([f"registrations/s under a sign-in flood, {r['label']}",
+                     f"{r['flooded']['ok_per_s']:,.0f} req/s", f"quiet {r['quiet']['ok_per_s']:,.0f} req/s",
+                     f"ratio {r['ratio']:.2f}; {verdict}"])
     return rows
 
 

@@ -27,7 +27,7 @@ from bench.common import (HOST, Server, clean_env, free_port, get_token, http, l
 NAME = "memory"
 TARGET_MIB = 400
 DEMO_READY_TIMEOUT_S = 600  # the demo history with the credit engine takes about 3 minutes on a 2-core machine
-DEMO_REGISTRAR = ("registrar", "registrar-demo-pw")  # the README's demo account
+DEMO_REGISTRAR = ("registrar", "xiamen-demo-2026")  # the README's demo account
 
 
 def _mib(kib: int) -> float:

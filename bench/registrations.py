@@ -176,8 +176,8 @@ def run_backend(backend: str, opts: Options, tool: str) -> BackendResult:
 
         # the figure: the real embedded app, with a registrar account added beforehand
         password = secrets.token_urlsafe(16)
-        subprocess.run([sys.executable, "-m", "socreg", "user", "add", REGISTRAR, "--role", "registrar",
-                        "--password", password], env=env, cwd=tmp, check=True, capture_output=True, timeout=120)
+        subprocess.run([sys.executable, "-m", "socreg", "user", "add", REGISTRAR, "--role", "registrar"],
+                       input=(password + "\n").encode(), env=env, cwd=tmp, check=True, capture_output=True, timeout=120)
         app_port, ceiling_port = free_port(), free_port()
         app = Server(f"socreg-{backend}", [sys.executable, "-m", "socreg", "up", "--host", HOST, "--port",
                                            str(app_port)], env=env, port=app_port, log_dir=tmp)

@@ -51,6 +51,21 @@ class Settings(BaseSettings):
     operations_public: bool = False  # true: anyone reaching the port reads them (a closed network only)
     operations_token: str = Field("", pattern=r"^(|.{32,})$")  # their bearer token (>= 32 chars); "": none
 
+    # sign-in (issue 12 part 5): where accounts live, throttling per account and per client address, the
+    # second factor. Failures count within a window; past `*_delay_after` each further failure doubles the
+    # wait before the next try (429 with Retry-After), past `*_lock_after` the key is locked for a while
+    accounts_database_url: str = ""  # users and sessions, read by every service; empty: the registry's database
+    signin_window_minutes: int = Field(15, ge=1, le=24 * 60)
+    signin_account_delay_after: int = Field(5, ge=1, le=10_000)
+    signin_account_lock_after: int = Field(10, ge=1, le=10_000)
+    signin_address_delay_after: int = Field(20, ge=1, le=100_000)  # an address may be an office behind one NAT
+    signin_address_lock_after: int = Field(100, ge=1, le=100_000)
+    signin_first_delay_seconds: float = Field(1.0, ge=0, le=600)
+    signin_max_delay_seconds: float = Field(60.0, ge=0, le=3600)
+    signin_lock_minutes: int = Field(15, ge=1, le=7 * 24 * 60)  # an admin unlocks sooner: socreg user unlock
+    totp_required_roles: tuple[str, ...] = ("approver", "admin")  # outside the demo (demo=false)
+    totp_issuer: str = Field("socreg", min_length=1, max_length=40, pattern=r"^[^:]+$")  # shown by the app
+
     # domain settings (domain-rules.md tags in comments)
     foundation_levels: tuple[str, ...] = ("city",)  # R1.3 [UNCONFIRMED]: which levels register foundations
 
@@ -65,6 +80,7 @@ class Settings(BaseSettings):
     inspection_uncontactable_letter_days: tuple[int, int] = (20, 60)  # R8.2.1 [DRAFT-ONLY]
     inspection_notice_prefix: str = Field("厦民社整", min_length=1, max_length=20)  # 整改通知书 numbers
     inspection_daily_job_hour: int = Field(1, ge=0, le=23)  # daily sweeps run at
+    inspection_entry_working_days: int = Field(5, ge=1, le=60)  # R8.1.2 L60: a later entry is flagged late
 
     # credit lists (issue 5; domain-rules.md §8): the inspection service's credit-list engine
     credit_auto_removal_months: int = Field(6, ge=0, le=60)  # R8.4.2 [DRAFT-ONLY]; nothing to rectify; 0: never
@@ -134,6 +150,10 @@ class Settings(BaseSettings):
     def database_url(self, service: str) -> str:
         url = getattr(self, f"{service}_database_url")
         return url or f"sqlite:///{(self.data_dir / f'{service}.db').as_posix()}"
+
+    def accounts_url(self) -> str:
+        """The database holding users and sessions (sign-in writes it; every service reads it)."""
+        return self.accounts_database_url or self.database_url("registry")
 
     def bus_path(self) -> str:
         return self.bus_sqlite_path or (self.data_dir / "bus.db").as_posix()

@@ -70,9 +70,11 @@ def _wiring(service: str) -> _Wiring:
         from services.registry.entrypoints.api import audit_routes as registry_audit
         from services.registry.entrypoints.api.report_routes import report_router
         from services.registry.entrypoints.api.routes import router as registry_router
+        from services.registry.entrypoints.api.sanction_routes import router as sanction_router
         from services.registry.entrypoints.web.routes import web_router as registry_pages
 
-        return _Wiring(registry.bootstrap, [registry_router, report_router, registry_pages, registry_audit.router],
+        return _Wiring(registry.bootstrap, [registry_router, report_router, sanction_router, registry_pages,
+                                            registry_audit.router],
                        registry_app.readiness_checks,
                        registry_consumers.build_consumers, registry_jobs.build_scheduler)
     if service == "inspection":

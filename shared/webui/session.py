@@ -13,6 +13,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
+from shared.accounts import current_principal
 from shared.auth import Principal, read_token
 from shared.errors import Forbidden, SocregError
 
@@ -27,13 +28,18 @@ class LoginRequired(SocregError):
 
 
 def page_principal(request: Request) -> Principal | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    try:
-        return read_token(token, secret=request.app.state.secret_key)
-    except SocregError:
-        return None
+    """The cookie's principal while its session stands (shared.accounts, as for bearer tokens); read
+    once per request."""
+    if hasattr(request.state, "page_principal"):
+        return request.state.page_principal  # type: ignore[no-any-return]
+    principal = None
+    if token := request.cookies.get(SESSION_COOKIE):
+        try:
+            principal = current_principal(request.app.state, read_token(token, secret=request.app.state.secret_key))
+        except SocregError:
+            principal = None
+    request.state.page_principal = principal
+    return principal
 
 
 def require_page_role(request: Request, *roles: str) -> Principal:

@@ -8,15 +8,18 @@ abnormal-list entry reaches the search profile and the registry's record; a sear
 SIGKILL loses none of the events published while it was down; a worker stops cleanly on SIGTERM."""
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
 
+from shared import totp
 from shared.settings import SERVICES
 from tests.fixtures.databases import fresh_pg_databases
 from tests.fixtures.processes import (SECRET, SocregProcess, kafka_settings, run_socreg, socreg_env,
@@ -55,6 +58,15 @@ class Stack:
 
         return wait_for(probe, EVENT_SECONDS, what, self.all())
 
+    def approve(self, proposed: httpx.Response) -> str:
+        """A sanction's 202 proposal approved by the approver; the id of what took effect."""
+        assert proposed.status_code == 202, proposed.text
+        service = proposed.headers["Location"].split("/")[1]
+        decided = httpx.post(self.url(service, proposed.headers["Location"] + "/approval"),
+                             headers=self.headers["approver"], timeout=10)
+        assert decided.status_code == 200, decided.text
+        return str(decided.json()["result_id"])
+
 
 def stack_env(dbs: dict[str, str], bootstrap: str, osmem: OsmemServer, data_dir: Path) -> dict[str, str]:
     """deploy/compose.yaml's x-socreg-env with the test servers' addresses, plus the settings a test
@@ -75,17 +87,21 @@ def stack(tmp_path: Path, tansu_broker: str, osmem: OsmemServer) -> Iterator[Sta
     with fresh_pg_databases(*SERVICES) as dbs:
         env = stack_env(dbs, tansu_broker, osmem, tmp_path / "data")
         run_socreg("migrate", env=env)
-        for role in ("registrar", "inspector"):
-            run_socreg("user", "add", f"{role}1", "--role", role, "--password", PASSWORD, env=env)
+        for role in ("registrar", "inspector", "approver"):
+            run_socreg("user", "add", f"{role}1", "--role", role, env=env, input=PASSWORD + "\n")
+        # outside the demo an approver signs in with a second factor (issue 12 part 5)
+        otpauth = run_socreg("user", "totp", "approver1", env=env).stdout.strip()
+        second_factor = {"approver": parse_qs(urlparse(otpauth).query)["secret"][0]}
         with socreg_processes(env, tmp_path) as procs:
             apis = {service: procs.api(service) for service in SERVICES}
             workers = {service: procs.worker(service) for service in SERVICES}
             for proc in [*apis.values(), *workers.values()]:
                 proc.wait_ready()
             headers = {"operations": {"Authorization": f"Bearer {env['SOCREG_OPERATIONS_TOKEN']}"}}
-            for role in ("registrar", "inspector"):
+            for role in ("registrar", "inspector", "approver"):
+                code = {"totp": totp.code_at(second_factor[role], time.time())} if role in second_factor else {}
                 token = httpx.post(f"{apis['registry'].url}/auth/token",
-                                   data={"username": f"{role}1", "password": PASSWORD}, timeout=10)
+                                   data={"username": f"{role}1", "password": PASSWORD, **code}, timeout=10)
                 assert token.status_code == 200, token.text
                 headers[role] = {"Authorization": f"Bearer {token.json()['access_token']}"}
             yield Stack(apis, workers, headers)
@@ -116,9 +132,9 @@ def test_the_distributed_stack_carries_a_registration_and_a_credit_listing_betwe
     # an inspector lists it as abnormal: the search profile and the registry's record follow (credit.status.changed)
     inclusion = {"uscc": uscc, "trigger": "no_party_organization", "legal_basis": "L60 活动异常名录情形（二）",
                  "reason": "经核查未按规定建立党组织"}
-    entry = httpx.post(stack.url("inspection", "/inspection/credit-lists/abnormal/entries"), json=inclusion,
-                       headers=stack.headers["inspector"], timeout=10)
-    assert entry.status_code == 201, entry.text
+    proposed = httpx.post(stack.url("inspection", "/inspection/credit-lists/abnormal/entries"), json=inclusion,
+                          headers=stack.headers["inspector"], timeout=10)
+    entry_id = stack.approve(proposed)  # issue 12: a second person, the approver, makes it take effect
     profile = stack.eventually("search", f"/search/organizations/{uscc}", None,
                                lambda p: p["credit_lists"] == ["abnormal"], "the search profile to show the list")
     assert [(e["list"], e["trigger"]) for e in profile["list_entries"]] == [("abnormal", "no_party_organization")]
@@ -131,11 +147,10 @@ def test_the_distributed_stack_carries_a_registration_and_a_credit_listing_betwe
     changed = httpx.patch(stack.url("registry", f"/registry/organizations/{uscc}"), json={"name": renamed},
                           headers=stack.headers["registrar"], timeout=10)
     assert changed.status_code == 200, changed.text
-    removed = httpx.post(stack.url("inspection", f"/inspection/credit-lists/abnormal/entries/{entry.json()['id']}"
-                                                 "/removal"),
+    removed = httpx.post(stack.url("inspection", f"/inspection/credit-lists/abnormal/entries/{entry_id}/removal"),
                          json={"reason": "已建立党支部", "legal_basis": "L60 第十一条"},
                          headers=stack.headers["inspector"], timeout=10)
-    assert removed.status_code == 200, removed.text
+    stack.approve(removed)
     # both events are on the bus: the other services' consumers have applied them ...
     stack.eventually("inspection", f"/inspection/organizations/{uscc}", "inspector",
                      lambda o: o["name"] == renamed, "the rename to reach the inspection directory")

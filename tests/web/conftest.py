@@ -25,6 +25,7 @@ from services.registry.service_layer import handlers
 from shared.clock import FixedClock
 from shared.settings import Settings
 from socreg.app import Platform, build_platform, create_app
+from tests.fixtures.accounts import password_of
 from tests.fixtures.platform import TEST_SECRET
 from tests.fixtures.servers import free_port
 from tests.registry.factories import registration_body
@@ -33,7 +34,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PORTAL_DAY = date(2026, 3, 16)  # filing season for the 2025 reports (deadlines 31 March / 31 May 2026)
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-USERS = (("registrar1", "registrar"), ("inspector1", "inspector"), ("admin1", "admin"))
+USERS = (("registrar1", "registrar"), ("inspector1", "inspector"), ("admin1", "admin"), ("approver1", "approver"),
+         ("auditor1", "auditor"))
 
 
 @dataclass
@@ -49,7 +51,7 @@ class Portal:
     def token(self, username: str, password: str | None = None) -> dict[str, str]:
         """A bearer header of POST /auth/token; kept for the session once granted (each sign-in costs
         an argon2 verification, about half a second on a busy 2-core machine)."""
-        key = (username, password or f"{username}-password")
+        key = (username, password or password_of(username))
         if key not in self._tokens:
             with self.api() as http:
                 answer = http.post("/auth/token", data={"username": key[0], "password": key[1]})
@@ -67,7 +69,7 @@ class Portal:
 
     def org_account(self, uscc: str, username: str) -> str:
         """An `org` account bound to `uscc`; its password."""
-        password = f"{username}-password"
+        password = password_of(username)
         handlers.add_user(commands.AddUser(username, password, "org", uscc), self.platform.registry.uow())
         return password
 
@@ -104,11 +106,12 @@ class Portal:
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     data_dir = tmp_path_factory.mktemp("portal")
     settings = Settings(secret_key=TEST_SECRET, data_dir=data_dir, bus_sqlite_path=str(data_dir / "bus.db"),
-                        relay_poll_seconds=0.05, consumer_poll_seconds=0.05)
+                        relay_poll_seconds=0.05, consumer_poll_seconds=0.05,
+                        totp_required_roles=())  # a one-time code works once per 30 s; tests sign in often
     clock = FixedClock(PORTAL_DAY)
     platform = build_platform(settings, clock=clock)
     for username, role in USERS:
-        handlers.add_user(commands.AddUser(username, f"{username}-password", role), platform.registry.uow())
+        handlers.add_user(commands.AddUser(username, password_of(username), role), platform.registry.uow())
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(platform), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -159,7 +162,7 @@ def login(page: Any, portal: Portal, username: str, password: str | None = None)
     """Sign in through the login page, as a person would."""
     page.goto(f"{portal.url}/auth/login")
     page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password or f"{username}-password")
+    page.get_by_label("密码").fill(password or password_of(username))
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
 

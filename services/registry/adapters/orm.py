@@ -6,11 +6,13 @@ from sqlalchemy import (BigInteger, Boolean, Column, Date, ForeignKey, ForeignKe
                         MetaData, Numeric, String, Table, Text, UniqueConstraint)
 from sqlalchemy.orm import registry
 
+from shared.decision_store import proposals_table
 from shared.types import UtcDateTime
 
 from services.registry.adapters.json_text import JsonText
 from services.registry.domain.investigation import Investigation
 from services.registry.domain.model import ChangeRecord, KnownPenalty, Organization, User
+from services.registry.domain.signin import Throttle, UserSession
 from services.registry.domain.rating import Rating, RatingChange
 
 metadata = MetaData()
@@ -84,6 +86,30 @@ users = Table(
     Column("uscc", String(18)),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UtcDateTime()),
+    Column("token_version", Integer, nullable=False, default=0, server_default="0"),
+    Column("totp_secret", String(64)),
+    Column("totp_last_step", BigInteger),
+)
+
+# sign-in (issue 12 part 5): one row per signed-in session (the token's sid; every service reads it through
+# shared/accounts.py), and the throttling counts per account and per client address, shared by every process
+user_sessions = Table(
+    "user_sessions", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("username", String(100), ForeignKey("users.username"), nullable=False, index=True),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("address", String(64)),
+    Column("revoked_at", UtcDateTime()),
+)
+
+signin_throttles = Table(
+    "signin_throttles", metadata,
+    Column("key", String(160), primary_key=True),  # account:<username> | address:<client address>
+    Column("failures", Integer, nullable=False),
+    Column("window_start", UtcDateTime()),
+    Column("last_attempt_at", UtcDateTime(), index=True),
+    Column("locked_until", UtcDateTime()),
 )
 
 # annual reports (issue 3): one per organization and year; every transition; the overdue facts.
@@ -198,6 +224,26 @@ investigations = Table(
 _mapped = False
 
 
+# ---- two-person sanctions (issue 12): a revocation is proposed by a registrar and takes effect when an
+# approver who is not the proposer approves it; an inspection's request for one waits in its own queue
+sanction_proposals = proposals_table(metadata)
+
+revocation_requests = Table(
+    "revocation_requests", metadata,
+    Column("id", String(24), primary_key=True),  # the inspection service's request id
+    Column("uscc", String(18), nullable=False, index=True),
+    Column("legal_basis", Text, nullable=False),
+    Column("facts", Text, nullable=False),
+    Column("found_on", Date, nullable=False),
+    Column("requested_on", Date, nullable=False),
+    Column("task_id", String(24)),
+    Column("source_event_id", String(64), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("state", String(12), nullable=False),  # open -> proposed -> revoked | declined (open again)
+    Column("proposal_id", String(24)),
+)
+
+
 def start_mappers() -> None:
     global _mapped
     if _mapped:
@@ -206,6 +252,8 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(ChangeRecord, organization_changes)
     mapper_registry.map_imperatively(KnownPenalty, known_penalties)
     mapper_registry.map_imperatively(User, users)
+    mapper_registry.map_imperatively(UserSession, user_sessions)
+    mapper_registry.map_imperatively(Throttle, signin_throttles)
     mapper_registry.map_imperatively(Rating, ratings, version_id_col=ratings.c.version)
     mapper_registry.map_imperatively(RatingChange, rating_changes)
     mapper_registry.map_imperatively(Investigation, investigations, version_id_col=investigations.c.version)

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from services.registry.adapters.report_repository import (SqlInvestigationRepository, SqlRatingRepository,
                                                           SqlReportRepository)
+from services.registry.adapters.orm import sanction_proposals
+from services.registry.adapters.accounts_repository import SqlSignInRepository
 from services.registry.adapters.repository import SqlOrganizationRepository, SqlUserRepository
+from services.registry.adapters.sanction_repository import SqlRevocationRequestRepository
 from shared.db import SqlUnitOfWork
+from shared.decision_store import SqlProposalRepository
 
 
 class RegistryUnitOfWork(SqlUnitOfWork):
     def _open(self) -> None:
         self.organizations = SqlOrganizationRepository(self.session)
         self.users = SqlUserRepository(self.session)
+        self.signin = SqlSignInRepository(self.session)
         self.reports = SqlReportRepository(self.session)
         self.ratings = SqlRatingRepository(self.session)
         self.investigations = SqlInvestigationRepository(self.session)
+        self.proposals = SqlProposalRepository(self.session, sanction_proposals)
+        self.revocation_requests = SqlRevocationRequestRepository(self.session)
 
     def __enter__(self) -> "RegistryUnitOfWork":
         super().__enter__()

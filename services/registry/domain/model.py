@@ -129,6 +129,9 @@ class User:
     uscc: str | None = None
     active: bool = True
     created_at: datetime | None = field(default=None)
+    token_version: int = 0  # moved on by deactivation and a role change: every token issued before stops
+    totp_secret: str | None = None  # the second factor, once enrolled (RFC 6238, 30 s steps)
+    totp_last_step: int | None = None  # the last time step whose code was used: a code works once
 
 
 def _iso(d: date | None) -> str | None:

@@ -11,16 +11,15 @@ from typing import Any
 from services.registry.adapters import views
 from services.registry.bootstrap import RegistryContainer
 from services.registry.domain import commands
-from services.registry.service_layer import handlers, imports
+from services.registry.service_layer import handlers, imports, sanctions
 from services.registry.service_layer import reports as report_handlers
 from shared.clock import FixedClock
 
-DEMO_USERS = (
-    ("registrar", "registrar", "registrar-demo-pw"),
-    ("inspector", "inspector", "inspector-demo-pw"),
-    ("admin", "admin", "admin-demo-pw"),
-)
-DEMO_ORG_PASSWORD = "org-demo-pw"
+# one account per role, all with one published password (README); it passes the password policy, which a
+# "<role>-demo-pw" would not (it contains the user name). The demo's key and passwords are public.
+DEMO_PASSWORD = "xiamen-demo-2026"
+DEMO_USERS = tuple((role, role, DEMO_PASSWORD) for role in ("registrar", "inspector", "approver", "auditor", "admin"))
+DEMO_ORG_PASSWORD = DEMO_PASSWORD
 BATCH = 500
 
 
@@ -97,8 +96,11 @@ def _on(container: RegistryContainer, day: date) -> RegistryContainer:
 
 def _close(container: RegistryContainer, closure: Any, counts: dict[str, int]) -> None:
     if closure.kind == "revoke":
-        handlers.revoke(commands.Revoke(closure.uscc, closure.legal_basis, "demo-registrar", closure.decision_number,
-                                        closure.on), container.uow())
+        # a sanction like any other: the registrar proposes, another person, the approver, approves (issue 12)
+        proposal = sanctions.propose_revocation(commands.Revoke(closure.uscc, closure.legal_basis, "demo-registrar",
+                                                                closure.decision_number, closure.on),
+                                                "registrar", container.uow())
+        sanctions.approve(proposal.id, "demo-approver", "approver", None, container.uow())
         counts["revoked"] += 1
     else:
         handlers.deregister(commands.Deregister(closure.uscc, closure.liquidation_report,

@@ -9,7 +9,7 @@ from services.registry.domain import commands, rules
 from services.registry.domain import uscc as uscc_rules
 from services.registry.domain.model import CHANGEABLE, ChangeRecord, KnownPenalty, Organization, User
 from services.registry.service_layer.ports import UnitOfWork
-from shared.auth import ROLES, hash_password
+from shared.auth import ROLES, check_password_policy, check_username, hash_password
 from shared.errors import Conflict, FieldError, InvalidInput, NotFound, RuleFailures, RuleViolation
 
 
@@ -265,21 +265,33 @@ def deregister(cmd: commands.Deregister, uow: UnitOfWork) -> Organization:
     return org
 
 
-def revoke(cmd: commands.Revoke, uow: UnitOfWork) -> Organization:
-    with uow:
-        org = _load(uow, cmd.uscc)
-        org.ensure_active("be revoked")
-        on = cmd.effective_on or uow.clock.today()
-        if on > uow.clock.today():
-            raise InvalidInput(f"a revocation takes effect when decided: effective_on {on} lies in the future",
-                               rule="R2.4 effective_on.not_future",
-                               errors=[FieldError("effective_on", "lies in the future", "effective_on.not_future")])
-        org.status, org.ended_on, org.end_reason = "revoked", on, cmd.legal_basis
-        _record(uow, org, "revocation", cmd.by, field="status", old="active", new="revoked", basis=cmd.legal_basis)
-        uow.publish("registry.organization.revoked", org.uscc, {
-            "uscc": org.uscc, "revoked_on": on.isoformat(), "legal_basis": cmd.legal_basis,
-            "decision_number": cmd.decision_number, "decided_by": cmd.by})
-        uow.commit()
+def check_revocation(uow: UnitOfWork, cmd: commands.Revoke) -> Organization:
+    """The rules of a revocation (R2.4), checked when a registrar proposes it and again when it is approved:
+    an open organization, dated within its life (not before its registration, not in the future)."""
+    org = _load(uow, cmd.uscc)
+    org.ensure_active("be revoked")
+    on = cmd.effective_on or uow.clock.today()
+    if on > uow.clock.today():
+        raise InvalidInput(f"a revocation takes effect when decided: effective_on {on} lies in the future",
+                           rule="R2.4 effective_on.not_future",
+                           errors=[FieldError("effective_on", "lies in the future", "effective_on.not_future")])
+    if on < org.registered_on:
+        raise InvalidInput(f"effective_on {on} precedes the registration ({org.registered_on})",
+                           rule="R8.1 an act is not dated before the organization's registration",
+                           errors=[FieldError("effective_on", "precedes the registration", "effective_on.registered")])
+    return org
+
+
+def revoke_in(uow: UnitOfWork, cmd: commands.Revoke, approved_by: str) -> Organization:
+    """Inside an open unit of work: the approved revocation (service_layer/sanctions.py) takes effect."""
+    org = check_revocation(uow, cmd)
+    on = cmd.effective_on or uow.clock.today()
+    org.status, org.ended_on, org.end_reason = "revoked", on, cmd.legal_basis
+    _record(uow, org, "revocation", f"{cmd.by}（批准：{approved_by}）", field="status", old="active", new="revoked",
+            basis=cmd.legal_basis)
+    uow.publish("registry.organization.revoked", org.uscc, {
+        "uscc": org.uscc, "revoked_on": on.isoformat(), "legal_basis": cmd.legal_basis,
+        "decision_number": cmd.decision_number, "decided_by": cmd.by})
     return org
 
 
@@ -316,19 +328,11 @@ def apply_credit_status(cmd: commands.ApplyCreditStatus, uow: UnitOfWork) -> Non
 
 
 def record_penalty(cmd: commands.RecordPenalty, uow: UnitOfWork) -> None:
-    """From inspection.penalty.imposed: remembered for the penalty windows of R10.1-10.2; a
-    revocation penalty (撤销登记, R2.4) closes the record and is announced like a registrar's."""
+    """From inspection.penalty.imposed: remembered for the penalty windows of R10.1-10.2. A penalty event
+    never revokes (issue 12): revocation is the registry's own two-person decision, which an inspection
+    asks for with inspection.revocation.requested."""
     uow.organizations.add_penalty(KnownPenalty(cmd.penalty_id, cmd.uscc, cmd.kind, cmd.effective_on,
                                                cmd.legal_basis, cmd.amount))
-    org = uow.organizations.get(cmd.uscc)
-    if cmd.kind != "revocation" or org is None or not org.is_active:
-        return
-    org.status, org.ended_on, org.end_reason = "revoked", cmd.effective_on, cmd.legal_basis
-    _record(uow, org, "revocation", f"inspection penalty {cmd.penalty_id}", field="status", old="active",
-            new="revoked", basis=cmd.legal_basis)
-    uow.publish("registry.organization.revoked", org.uscc, {
-        "uscc": org.uscc, "revoked_on": cmd.effective_on.isoformat(), "legal_basis": cmd.legal_basis,
-        "decision_number": None, "decided_by": f"inspection penalty {cmd.penalty_id}"})
 
 
 def add_user(cmd: commands.AddUser, uow: UnitOfWork) -> User:
@@ -336,8 +340,8 @@ def add_user(cmd: commands.AddUser, uow: UnitOfWork) -> User:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}", rule="auth.role")
     if (cmd.role == "org") != (cmd.uscc is not None):
         raise InvalidInput("an org account is bound to exactly one USCC; other roles to none", rule="auth.org_uscc")
-    if len(cmd.password) < 8:
-        raise InvalidInput("the password must have at least 8 characters", rule="auth.password_length")
+    check_username(cmd.username)
+    check_password_policy(cmd.password, cmd.username)  # length, not the name, not common (zxcvbn)
     with uow:
         if cmd.uscc is not None:
             _load(uow, cmd.uscc)

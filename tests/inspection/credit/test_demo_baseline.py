@@ -136,7 +136,7 @@ def test_the_production_consumer_gives_the_same_lists(demo: Any) -> None:
     assert repaired["applications"] == len(mine) and repaired["approved"] == sum(r.approve for r in mine) > 20
     with TestClient(create_app(platform, run_workers=False)) as client:
         headers = {"Authorization": "Bearer " + client.post("/auth/token", data={
-            "username": "inspector", "password": "inspector-demo-pw"}).json()["access_token"]}
+            "username": "inspector", "password": "xiamen-demo-2026"}).json()["access_token"]}
         for name in ("red", "abnormal", "serious"):
             answer = client.get(f"/inspection/credit-lists/{name}",
                                 params={"as_of": BASELINE.isoformat(), "size": 500}, headers=headers)

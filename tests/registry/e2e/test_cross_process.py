@@ -20,6 +20,7 @@ from shared.events.sqlite_log import SqliteLogBus
 from tests.registry.factories import registration_body
 
 SECRET = "e2e-secret-0123456789abcdefghijklmnopqrstuv"
+PASSWORD = "tulip harbour lantern 7"  # passes the password policy (12+ characters, not common)
 
 
 def _free_port() -> int:
@@ -28,9 +29,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _socreg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _socreg(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "socreg", *args], env=env, text=True, capture_output=True,
-                          timeout=120, check=True)
+                          timeout=120, check=True, input=stdin)
 
 
 def _wait_ready(url: str, proc: subprocess.Popen[str], timeout: float = 60) -> None:
@@ -51,7 +52,7 @@ def embedded_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     env = {**os.environ, "SOCREG_SECRET_KEY": SECRET, "SOCREG_DATA_DIR": str(tmp_path),
            "SOCREG_OPERATIONS_PUBLIC": "true"}  # /readyz tells when the server is up
     _socreg("migrate", env=env)
-    _socreg("user", "add", "reg", "--role", "registrar", "--password", "reg-password", env=env)
+    _socreg("user", "add", "reg", "--role", "registrar", env=env, stdin=PASSWORD + "\n")  # never on argv
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "socreg", "up", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -88,7 +89,7 @@ def _wait_gone(pids: list[int], timeout: float = 20) -> None:
 
 def test_registration_reaches_a_consumer_in_another_process(embedded_server: tuple[str, Path, Any]) -> None:
     url, data_dir, _ = embedded_server
-    token = httpx.post(url + "/auth/token", data={"username": "reg", "password": "reg-password"}).json()
+    token = httpx.post(url + "/auth/token", data={"username": "reg", "password": PASSWORD}).json()
     headers = {"Authorization": f"Bearer {token['access_token']}"}
     answer = httpx.post(url + "/registry/organizations", json=registration_body(1), headers=headers, timeout=10)
     assert answer.status_code == 201, answer.text
@@ -108,7 +109,7 @@ def test_the_workers_process_serves_search_and_dies_with_socreg_up(embedded_serv
     through it; when `socreg up` is killed with -9 (no chance to clean up), the child stops too."""
     url, _, proc = embedded_server
     [worker] = _children(proc.pid)
-    token = httpx.post(url + "/auth/token", data={"username": "reg", "password": "reg-password"}).json()
+    token = httpx.post(url + "/auth/token", data={"username": "reg", "password": PASSWORD}).json()
     answer = httpx.post(url + "/registry/organizations", json=registration_body(2),
                         headers={"Authorization": f"Bearer {token['access_token']}"}, timeout=10)
     uscc = answer.json()["uscc"]

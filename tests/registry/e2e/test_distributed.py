@@ -17,6 +17,8 @@ from tests.fixtures.databases import reset_pg_schema
 from tests.fixtures.processes import SECRET, kafka_settings, run_socreg, socreg_env, socreg_processes
 from tests.registry.factories import registration_body
 
+PASSWORD = "tulip harbour lantern 7"  # passes the password policy (12+ characters, not common)
+
 
 @pytest.fixture
 def distributed(tansu_broker: str, pg_database: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
@@ -25,7 +27,7 @@ def distributed(tansu_broker: str, pg_database: str, tmp_path: Path) -> Iterator
                      **kafka_settings(tansu_broker, prefix),
                      SOCREG_REGISTRY_DATABASE_URL=reset_pg_schema(pg_database, f"d_{uuid.uuid4().hex[:8]}"))
     run_socreg("migrate", env=env)
-    run_socreg("user", "add", "reg", "--role", "registrar", "--password", "reg-password", env=env)
+    run_socreg("user", "add", "reg", "--role", "registrar", env=env, input=PASSWORD + "\n")
     with socreg_processes(env, tmp_path) as procs:
         api, relay = procs.api("registry"), procs.worker("registry")
         api.wait_ready()
@@ -36,7 +38,7 @@ def distributed(tansu_broker: str, pg_database: str, tmp_path: Path) -> Iterator
 def test_registration_reaches_a_kafka_consumer_through_the_relay_process(
         distributed: tuple[str, str], tansu_broker: str) -> None:
     url, prefix = distributed
-    token = httpx.post(url + "/auth/token", data={"username": "reg", "password": "reg-password"}).json()
+    token = httpx.post(url + "/auth/token", data={"username": "reg", "password": PASSWORD}).json()
     headers = {"Authorization": f"Bearer {token['access_token']}"}
     answer = httpx.post(url + "/registry/organizations", json=registration_body(7), headers=headers, timeout=10)
     assert answer.status_code == 201, answer.text

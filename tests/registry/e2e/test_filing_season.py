@@ -26,6 +26,7 @@ from services.registry.entrypoints.demo import registration_command
 from services.registry.service_layer import handlers, reports
 from shared.auth import Principal, issue_token
 from shared.clock import FixedClock, SystemClock
+from tests.fixtures.accounts import provision
 from tests.fixtures.platform import TEST_SECRET, make_settings
 from tests.fixtures.servers import free_port
 from tests.registry.factories import registration_body
@@ -61,15 +62,17 @@ def season(tmp_path: Path, database_url: str) -> Iterator[tuple[RegistryContaine
     thread.join(30)
 
 
-def _token(principal: Principal) -> dict[str, str]:
+def _token(container: RegistryContainer, principal: Principal) -> dict[str, str]:
+    """A token the test signs, with its account and session (every request checks them)."""
     token = issue_token(principal, secret=TEST_SECRET, clock=SystemClock(), ttl_minutes=60)
+    provision(container.db.write_engine, token, TEST_SECRET)
     return {"Authorization": f"Bearer {token}"}
 
 
-def _file(http: httpx.Client, n: int, uscc: str) -> list[int]:
+def _file(http: httpx.Client, container: RegistryContainer, n: int, uscc: str) -> list[int]:
     """One organization's season: n % 10 == 0 never files; n % 7 == 0 first submits a report whose
     income does not add up (422), then the corrected one; the others save a draft, then submit it."""
-    org = _token(Principal(f"org-{n}", "org", uscc))
+    org = _token(container, Principal(f"org-{n}", "org", uscc))
     path = f"/registry/organizations/{uscc}/annual-reports/2025"
     if n % 10 == 0:
         return []
@@ -92,9 +95,9 @@ def test_a_filing_season_through_http_then_each_missing_report_is_overdue_once__
     started = time.monotonic()
     with httpx.Client(base_url=base, timeout=60, limits=httpx.Limits(max_connections=32)) as http, \
             ThreadPoolExecutor(16) as pool:
-        statuses = [s for result in pool.map(lambda pair: _file(http, *pair), enumerate(usccs, start=1))
+        statuses = [s for result in pool.map(lambda pair: _file(http, container, *pair), enumerate(usccs, start=1))
                     for s in result]
-        registrar = _token(Principal("registrar-e2e", "registrar"))
+        registrar = _token(container, Principal("registrar-e2e", "registrar"))
         reviews = list(pool.map(lambda n: http.post(
             f"/registry/organizations/{usccs[n - 1]}/annual-reports/2025/review", headers=registrar,
             json={"decision": "return", "reasons": ["活动情况过于简略"]} if n % 11 == 0 else {"decision": "accept"}

@@ -24,7 +24,8 @@ from shared.clock import FixedClock
 from shared.events.envelope import new_envelope
 from shared.events.outbox import outbox_table
 from socreg.app import Platform
-from tests.fixtures.platform import TODAY, login
+from tests.fixtures.accounts import password_of
+from tests.fixtures.platform import TODAY, approved, login
 
 PROBLEM_BASE = "https://socreg.example/problems/"
 ORGS = "/registry/organizations"
@@ -335,7 +336,7 @@ def test_roles_anonymous_inspector_org_account__api_auth(
     its own record and history (403 elsewhere); unknown USCC 404."""
     own = register(client, registrar, group("厦门市软件行业协会"))["uscc"]
     other = register(client, registrar, service("厦门市康乐养老服务中心"))["uscc"]
-    handlers.add_user(commands.AddUser("org-own", "org-own-password", "org", own), platform.registry.uow())
+    handlers.add_user(commands.AddUser("org-own", password_of("org-own"), "org", own), platform.registry.uow())
     org = login(client, "org-own")
     before = state(client, registrar, platform, own, other)
 
@@ -486,7 +487,7 @@ def test_change_to_a_name_already_taken_is_409_naming_the_rule__SHT_art_13_2(
 
 
 def test_deregistration_and_revocation_close_the_record__R2_3_R2_4(
-        client: TestClient, registrar: Headers, platform: Platform) -> None:
+        client: TestClient, registrar: Headers, approver: Headers, platform: Platform) -> None:
     """R2.3 (SHT arts 19-21; MFQ arts 16-17; JJH art. 18) and R2.4 (SHT art. 30): status changes, the event is
     in the outbox; afterwards change, deregistration, revocation, charity recognition and fundraising are
     409 naming R2.3/R2.4 (SHT art. 33; MFQ art. 28; JJH art. 44) and nothing changes."""
@@ -507,8 +508,10 @@ def test_deregistration_and_revocation_close_the_record__R2_3_R2_4(
         "deregistered", "2026-06-01", "清算报告1号")
     answer = client.post(f"{ORGS}/{revoked}/revocation", headers=registrar,
                          json={"legal_basis": "《民办非企业单位登记管理暂行条例》第二十五条", "decision_number": "厦民罚〔2026〕1号"})
-    assert answer.status_code == 200, answer.text
-    assert (answer.json()["status"], answer.json()["ended_on"]) == ("revoked", "2026-06-01")
+    assert outbox(platform, "registry.organization.revoked") == []  # issue 12: proposed, not in effect
+    approved(client, answer, approver)
+    record = client.get(f"{ORGS}/{revoked}", headers=registrar).json()
+    assert (record["status"], record["ended_on"]) == ("revoked", "2026-06-01")
 
     [d_event] = outbox(platform, "registry.organization.deregistered")
     assert d_event["subject"] == dereg and d_event["event"]["data"]["deregistered_on"] == "2026-06-01"
@@ -536,19 +539,19 @@ def test_deregistration_and_revocation_close_the_record__R2_3_R2_4(
 
 
 def test_a_revoked_organization_completes_deregistration_once__R8_4_3(
-        client: TestClient, registrar: Headers, platform: Platform) -> None:
+        client: TestClient, registrar: Headers, approver: Headers, platform: Platform, clock: FixedClock) -> None:
     """R8.4.3: an organization revoked (撤销登记) still liquidates and completes 注销, which takes it off the
     serious list; the record keeps the revocation date as its end, the history shows revoked -> deregistered,
     the event is published, and a second deregistration is 409 R2.3/R2.4."""
     code = register(client, registrar, service("厦门市先撤后注服务中心"))["uscc"]
-    answer = client.post(f"{ORGS}/{code}/revocation", headers=registrar,
-                         json={"legal_basis": "《民办非企业单位登记管理暂行条例》第二十五条", "effective_on": "2026-03-01"})
-    assert answer.status_code == 200, answer.text
+    clock.set(date(2026, 9, 1))
+    approved(client, client.post(f"{ORGS}/{code}/revocation", headers=registrar, json={
+        "legal_basis": "《民办非企业单位登记管理暂行条例》第二十五条", "effective_on": "2026-08-03"}), approver)
     answer = client.post(f"{ORGS}/{code}/deregistration", headers=registrar,
-                         json={"liquidation_report": "清算报告9号", "liquidation_completed_on": "2026-05-20"})
+                         json={"liquidation_report": "清算报告9号", "liquidation_completed_on": "2026-08-20"})
     assert answer.status_code == 200, answer.text
     assert (answer.json()["status"], answer.json()["ended_on"], answer.json()["end_reason"]) == (
-        "deregistered", "2026-03-01", "清算报告9号")
+        "deregistered", "2026-08-03", "清算报告9号")
     history = client.get(f"{ORGS}/{code}/history", headers=registrar).json()
     assert (history[-1]["action"], history[-1]["old_value"], history[-1]["new_value"]) == (
         "deregistration", "revoked", "deregistered")
@@ -556,7 +559,7 @@ def test_a_revoked_organization_completes_deregistration_once__R8_4_3(
     assert event["subject"] == code
     closed = state(client, registrar, platform, code)
     problem(client.post(f"{ORGS}/{code}/deregistration", headers=registrar,
-                        json={"liquidation_report": "清算报告10号", "liquidation_completed_on": "2026-05-21"}),
+                        json={"liquidation_report": "清算报告10号", "liquidation_completed_on": "2026-08-21"}),
             409, "rule-violation", rule="R2.3/R2.4")
     assert state(client, registrar, platform, code) == closed
 

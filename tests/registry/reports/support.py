@@ -20,6 +20,7 @@ from shared.auth import Principal, issue_token
 from shared.clock import SystemClock
 from shared.events.outbox import outbox_table
 from socreg.app import Platform
+from tests.fixtures.accounts import password_of
 from tests.fixtures.platform import TEST_SECRET
 from tests.registry.factories import registration_body
 
@@ -64,8 +65,8 @@ def org_token(uscc: str, username: str | None = None) -> Headers:
 
 def org_account(platform: Platform, client: TestClient, uscc: str, username: str) -> Headers:
     """A real org account, signed in through POST /auth/token."""
-    handlers.add_user(commands.AddUser(username, f"{username}-password", "org", uscc), platform.registry.uow())
-    answer = client.post("/auth/token", data={"username": username, "password": f"{username}-password"})
+    handlers.add_user(commands.AddUser(username, password_of(username), "org", uscc), platform.registry.uow())
+    answer = client.post("/auth/token", data={"username": username, "password": password_of(username)})
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
