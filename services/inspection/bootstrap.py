@@ -69,7 +69,8 @@ def policy_from(settings: Settings) -> Policy:
                   conflict_years=settings.inspection_conflict_years,
                   publication_working_days=settings.inspection_publication_working_days,
                   holidays=holidays, letter_interval_days=(low, high),
-                  notice_prefix=settings.inspection_notice_prefix)
+                  notice_prefix=settings.inspection_notice_prefix,
+                  entry_working_days=settings.inspection_entry_working_days)
 
 
 def credit_policy_from(settings: Settings, holidays: frozenset[date]) -> CreditPolicy:

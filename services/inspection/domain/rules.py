@@ -37,6 +37,7 @@ class Policy:
     holidays: frozenset[date] = frozenset()
     letter_interval_days: tuple[int, int] = (20, 60)
     notice_prefix: str = "厦民社整"
+    entry_working_days: int = 5  # R8.1.2 L60: information entered within 5 working days of the facts
 
 
 # ------------------------------------------------------------------------------------------ dates

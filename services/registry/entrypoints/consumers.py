@@ -14,7 +14,7 @@ from services.registry.bootstrap import RegistryContainer
 from services.registry.domain import commands
 from services.registry.domain.rating import RatingPolicy
 from services.registry.domain.report_commands import DowngradeForPenalty, DowngradeForSeriousList
-from services.registry.service_layer import handlers, ratings
+from services.registry.service_layer import handlers, ratings, sanctions
 from shared.contracts import TOPICS, parse_data
 from shared.events.consumer import ConsumerRunner, Handler
 from shared.events.envelope import Envelope
@@ -33,6 +33,15 @@ def on_penalty_imposed(event: Envelope, uow: Any) -> None:
     ratings.downgrade_for_penalty(DowngradeForPenalty(data.uscc, data.penalty_id, data.kind, data.effective_on), uow)
 
 
+def on_revocation_requested(event: Envelope, uow: Any) -> None:
+    """An inspection asks for 撤销登记: it waits in the registrars' queue (issue 12: nothing is revoked here)."""
+    data = parse_data(event.type, event.data)
+    sanctions.receive_request(uow, {
+        "id": data.request_id, "uscc": data.uscc, "legal_basis": data.legal_basis, "facts": data.facts,
+        "found_on": data.found_on, "requested_on": data.requested_on, "task_id": data.task_id,
+        "source_event_id": event.id})
+
+
 def on_credit_entry(event: Envelope, uow: Any, *, policy: RatingPolicy) -> None:
     """credit.entry.added / credit.entry.escalated: onto the serious list (R8.3) -> the grade (R9.6)."""
     data = parse_data(event.type, event.data)
@@ -48,6 +57,7 @@ def event_handlers(policy: RatingPolicy) -> dict[str, Handler]:
         "credit.entry.added": serious,
         "credit.entry.escalated": serious,
         "inspection.penalty.imposed": on_penalty_imposed,
+        "inspection.revocation.requested": on_revocation_requested,
     }
 
 

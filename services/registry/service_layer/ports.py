@@ -10,6 +10,7 @@ from services.registry.domain.investigation import Investigation
 from services.registry.domain.model import ChangeRecord, Clash, KnownPenalty, Organization, User
 from services.registry.domain.rating import Rating, RatingChange, ReportStanding
 from shared.clock import Clock
+from shared.decisions import Proposal
 
 
 PriorFigures = dict[int, tuple[Decimal | None, Decimal | None, Decimal | None]]  # income, net assets, N189 adjusted
@@ -113,6 +114,26 @@ class InvestigationRepository(Protocol):
     def add(self, case: Investigation) -> None: ...
 
 
+class ProposalRepository(Protocol):
+    def add(self, proposal: Proposal) -> None: ...
+
+    def get(self, proposal_id: str) -> Proposal | None: ...
+
+    def save_decision(self, proposal: Proposal) -> None: ...
+
+    def open_for(self, uscc: str, kind: str) -> list[Proposal]: ...
+
+
+class RevocationRequestRepository(Protocol):
+    def add(self, row: dict[str, Any]) -> bool: ...
+
+    def get(self, request_id: str) -> dict[str, Any] | None: ...
+
+    def set_state(self, request_id: str, state: str, proposal_id: str | None) -> None: ...
+
+    def close_for(self, uscc: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     source: str
     organizations: OrganizationRepository
@@ -120,6 +141,8 @@ class UnitOfWork(Protocol):
     reports: ReportRepository
     ratings: RatingRepository
     investigations: InvestigationRepository
+    proposals: ProposalRepository
+    revocation_requests: RevocationRequestRepository
     clock: Clock
 
     def __enter__(self) -> "UnitOfWork": ...

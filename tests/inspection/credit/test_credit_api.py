@@ -14,7 +14,7 @@ from services.search import bootstrap as search_bootstrap
 from services.search.adapters.orm import list_entries
 from services.search.entrypoints.consumers import build_consumers as search_consumers
 from shared.clock import FixedClock
-from tests.fixtures.inspection import bearer, org_facts, register
+from tests.fixtures.inspection import approve_proposal, bearer, org_facts, register
 from tests.inspection.credit.support import credit_events, deliver, entries_as_of, overdue, submitted, warning
 from tests.inspection.integration.support import INSPECTOR, problem, snapshot
 
@@ -54,9 +54,10 @@ def test_the_whole_story_through_http_seen_by_search(tmp_path: Any, inspection: 
     assert applied.status_code == 201, applied.text
     queue = inspection_client.get("/inspection/credit/applications?state=submitted", headers=REGISTRAR).json()
     assert [a["id"] for a in queue["items"]] == [applied.json()["id"]] and queue["items"][0]["decide_by"] == "2028-06-08"
-    decided = inspection_client.post(f"/inspection/credit/applications/{applied.json()['id']}/decision",
-                                     headers=REGISTRAR, json={"decision": "approve", "reason": "经核实，符合移出条件"})
-    assert decided.status_code == 200 and decided.json()["state"] == "approved", decided.text
+    proposed = inspection_client.post(f"/inspection/credit/applications/{applied.json()['id']}/decision",
+                                      headers=REGISTRAR, json={"decision": "approve", "reason": "经核实，符合移出条件"})
+    assert inspection_client.get(f"/inspection/credit/organizations/{uscc}").json()["lists"] == ["serious"]
+    approve_proposal(inspection_client, proposed)  # issue 12: a second person approves the removal
     record = inspection_client.get(f"/inspection/credit/organizations/{uscc}").json()
     assert record["lists"] == [] and [(h["list"], h["removed_on"]) for h in record["history"]] == [
         ("abnormal", "2026-06-01"), ("serious", "2028-06-01")]
@@ -83,16 +84,18 @@ def test_manual_inclusion_and_removal_with_reason_and_legal_basis(inspection: In
                                                                  inspection_client: TestClient) -> None:
     (uscc,) = register(inspection, [org_facts(41)])
     body = {"uscc": uscc, "trigger": "no_party_organization", "legal_basis": "L60 活动异常名录情形（二）",
-            "reason": "经核查未按规定建立党组织", "included_on": "2026-02-01"}
+            "reason": "经核查未按规定建立党组织", "included_on": "2026-02-24"}
     made = inspection_client.post("/inspection/credit-lists/abnormal/entries", json=body, headers=INSPECTOR)
-    assert made.status_code == 201, made.text
-    entry = made.json()
-    assert (entry["decided_by"], entry["included_on"], entry["trigger_zh"]) == ("inspector1", "2026-02-01",
+    assert credit_events(inspection) == []  # proposed: nothing listed, no event before the approval
+    entry = inspection_client.get(f"/inspection/credit/entries/{approve_proposal(inspection_client, made)['result_id']}",
+                                  headers=INSPECTOR).json()
+    assert (entry["decided_by"], entry["included_on"], entry["trigger_zh"]) == ("inspector1", "2026-02-24",
                                                                                   "未按规定设立党组织")
     assert entry["audit"][0]["action"] == "added"
-    removed = inspection_client.post(f"/inspection/credit-lists/abnormal/entries/{entry['id']}/removal",
-                                     headers=INSPECTOR, json={"reason": "已建立党支部", "legal_basis": "L60 第十一条"})
-    assert removed.status_code == 200, removed.text
+    proposed = inspection_client.post(f"/inspection/credit-lists/abnormal/entries/{entry['id']}/removal",
+                                      headers=INSPECTOR, json={"reason": "已建立党支部", "legal_basis": "L60 第十一条"})
+    approve_proposal(inspection_client, proposed)
+    removed = inspection_client.get(f"/inspection/credit/entries/{entry['id']}", headers=INSPECTOR)
     assert (removed.json()["removed_on"], removed.json()["removed_by"]) == ("2026-03-02", "inspector1")
     assert [a["action"] for a in removed.json()["audit"]] == ["added", "removed"]
     problem(inspection_client.post(f"/inspection/credit-lists/abnormal/entries/{entry['id']}/removal",
@@ -112,9 +115,8 @@ def test_objection_upheld_voids_the_entry(inspection: InspectionContainer, inspe
     path = f"/inspection/credit/applications/{made.json()['id']}/decision"
     problem(inspection_client.post(path, headers=INSPECTOR, json={"decision": "approve", "reason": "x",
                                                                   "kind": "removal"}), 409, "credit.application.kind")
-    ok = inspection_client.post(path, headers=INSPECTOR, json={"decision": "approve", "reason": "复议决定撤销原处罚",
-                                                               "kind": "objection"})
-    assert ok.status_code == 200 and ok.json()["state"] == "approved"
+    approve_proposal(inspection_client, inspection_client.post(
+        path, headers=INSPECTOR, json={"decision": "approve", "reason": "复议决定撤销原处罚", "kind": "objection"}))
     assert entries_as_of(inspection_client, INSPECTOR, "abnormal", "2026-02-01") == []
     assert inspection_client.get(f"/inspection/credit/organizations/{uscc}").json()["history"] == []
     problem(inspection_client.post(path, headers=INSPECTOR, json={"decision": "reject", "reason": "x"}), 409,

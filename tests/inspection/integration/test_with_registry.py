@@ -1,8 +1,9 @@
 """The two services through the bus only (no shared database), SQLite and PostgreSQL: a registration
 and a change in the registry reach the inspection directory through registry.organizations; a
-penalty from inspection reaches the registry's consumer through inspection.inspections; the
-registry's consumer revokes on a revocation penalty and its registry.organization.revoked closes the
-organization in the directory, so it is never drawn again."""
+revocation request from inspection reaches the registry's queue through inspection.inspections
+(issue 12: nothing is revoked by it); a registrar proposes the revocation, another person, the approver,
+approves it, and registry.organization.revoked closes the organization in the directory, so it is never
+drawn again."""
 from __future__ import annotations
 
 import uuid
@@ -17,11 +18,12 @@ from services.inspection import bootstrap as inspection_bootstrap
 from services.inspection.entrypoints.api.app import create_app
 from services.inspection.entrypoints.consumers import build_consumers as inspection_consumers
 from services.registry import bootstrap as registry_bootstrap
-from services.registry.adapters.orm import known_penalties
+from services.registry.adapters.orm import revocation_requests
 from services.registry.domain import commands as registry_commands
 from services.registry.entrypoints.consumers import build_consumers as registry_consumers
 from services.registry.entrypoints.demo import registration_command
 from services.registry.service_layer import handlers as registry_handlers
+from services.registry.service_layer import sanctions as registry_sanctions
 from shared.clock import FixedClock
 from shared.events.bus import build_bus
 from tests.fixtures.databases import reset_pg_schema
@@ -64,16 +66,24 @@ def test_the_services_meet_only_on_the_bus(services: tuple[Any, Any]) -> None:
     with TestClient(create_app(inspection, run_workers=False), raise_server_exceptions=False) as client:
         entry = client.get(f"/inspection/organizations/{org.uscc}", headers=INSPECTOR).json()
         assert (entry["name"], entry["domicile"], entry["status"]) == (body["name"], "厦门市集美区新地址8号", "active")
-        penalty = client.post("/inspection/penalties", headers=INSPECTOR, json={
+        request = client.post("/inspection/penalties", headers=INSPECTOR, json={
             "uscc": org.uscc, "kind": "revocation", "legal_basis": "《社会团体登记管理条例》第三十条",
-            "effective_on": INSPECTION_TODAY.isoformat(), "facts": "拒不接受监督检查，情节严重"}).json()
+            "effective_on": INSPECTION_TODAY.isoformat(), "facts": "拒不接受监督检查，情节严重"})
+        assert request.status_code == 202, request.text
         flow(inspection, registry_consumers(registry))
         with registry.db.read_engine.connect() as conn:
-            known = conn.execute(select(known_penalties.c.kind).where(
-                known_penalties.c.penalty_id == penalty["id"])).scalars().all()
-        assert known == ["revocation"]  # the registry heard it, and its consumer revoked the registration
+            queued = conn.execute(select(revocation_requests.c.id, revocation_requests.c.state).where(
+                revocation_requests.c.uscc == org.uscc)).all()
+        assert [tuple(r) for r in queued] == [(request.json()["request_id"], "open")]
+        with registry.uow() as uow:
+            assert uow.organizations.get(org.uscc).status == "active"  # a request revokes nothing
+        proposal = registry_sanctions.propose_revocation(registry_commands.Revoke(
+            org.uscc, "《社会团体登记管理条例》第三十条", "registrar1", "厦民撤字〔2026〕1号"), "registrar",
+            registry.uow(), request.json()["request_id"])
+        registry_sanctions.approve(proposal.id, "approver1", "approver", None, registry.uow())
         with registry.uow() as uow:
             assert uow.organizations.get(org.uscc).status == "revoked"
+            assert uow.revocation_requests.get(request.json()["request_id"])["state"] == "revoked"
         flow(registry, inspection_consumers(inspection))  # registry.organization.revoked comes back
         closed = client.get(f"/inspection/organizations/{org.uscc}", headers=INSPECTOR).json()
         assert (closed["status"], closed["ended_on"]) == ("revoked", INSPECTION_TODAY.isoformat())

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from services.registry.entrypoints.consumers import build_consumers
 from shared.events.envelope import new_envelope
 from shared.events.outbox import outbox_table
+from tests.fixtures.platform import approved
 from tests.registry.factories import registration_body
 
 
@@ -46,18 +47,46 @@ def test_readiness_reports_a_dead_bus(client, platform) -> None:  # type: ignore
     assert ready.status_code == 503 and ready.json()["checks"]["bus"] == "down"
 
 
-def test_a_revocation_penalty_revokes_the_organization_once__R2_4(client, registrar, platform) -> None:  # type: ignore[no-untyped-def]
+def test_bypass_a_revocation_penalty_event_never_revokes__issue12(client, registrar, platform) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: an inspector's penalty of kind revocation once revoked the registration at once. A penalty
+    event is now only remembered; revocation is the registry's two-person decision."""
     uscc = _register(client, registrar)
-    event = _penalty(uscc, "revocation")
-    platform.bus.publish([event, event])
+    platform.bus.publish([_penalty(uscc, "revocation")])
     _consume(platform)
-    record = client.get(f"/registry/organizations/{uscc}", headers=registrar).json()
-    assert record["status"] == "revoked" and record["ended_on"] == "2026-05-20"
+    assert client.get(f"/registry/organizations/{uscc}", headers=registrar).json()["status"] == "active"
     with platform.registry.db.read_engine.connect() as conn:
         types = conn.execute(select(outbox_table.c.type).where(outbox_table.c.aggregateid == uscc)).scalars().all()
-    assert types.count("registry.organization.revoked") == 1
-    answer = client.patch(f"/registry/organizations/{uscc}", json={"domicile": "新地址"}, headers=registrar)
-    assert answer.status_code == 409
+    assert "registry.organization.revoked" not in types
+
+
+def _request(uscc: str, request_id: str = "RR-1") -> object:
+    return new_envelope("inspection.revocation.requested", source="/socreg/inspection", subject=uscc,
+                        data={"uscc": uscc, "request_id": request_id, "legal_basis": "《社会团体登记管理条例》第三十条",
+                              "facts": "拒不接受监督检查，情节严重", "found_on": "2026-05-20",
+                              "requested_on": "2026-05-21"}, time=datetime.now(timezone.utc))
+
+
+def test_a_revocation_request_is_queued_once_then_proposed_and_approved_by_two_people__R2_4(  # type: ignore[no-untyped-def]
+        client, registrar, approver, platform) -> None:
+    uscc = _register(client, registrar)
+    event = _request(uscc)
+    platform.bus.publish([event, event])
+    _consume(platform)
+    queue = client.get("/registry/revocation-requests", headers=registrar).json()
+    assert [(r["id"], r["uscc"], r["state"]) for r in queue["items"]] == [("RR-1", uscc, "open")]
+    assert client.get(f"/registry/organizations/{uscc}", headers=registrar).json()["status"] == "active"
+    body = {"legal_basis": "《社会团体登记管理条例》第三十条", "decision_number": "厦民撤字〔2026〕1号", "request_id": "RR-1"}
+    proposed = client.post(f"/registry/organizations/{uscc}/revocation", headers=registrar, json=body)
+    assert proposed.status_code == 202 and proposed.json()["links"] == {"request_id": "RR-1"}, proposed.text
+    again = client.post(f"/registry/organizations/{uscc}/revocation", headers=registrar, json=body)
+    assert again.status_code == 409  # one open proposal per act
+    refused = client.post(f"{proposed.headers['Location']}/approval", headers=registrar)
+    assert refused.status_code == 403 and "approver" in refused.json()["rule"]
+    approved(client, proposed, approver)
+    record = client.get(f"/registry/organizations/{uscc}", headers=registrar).json()
+    assert (record["status"], record["ended_on"]) == ("revoked", "2026-06-01")
+    closed = client.get("/registry/revocation-requests?state=revoked", headers=registrar).json()
+    assert [r["id"] for r in closed["items"]] == ["RR-1"]
 
 
 def test_a_warning_is_remembered_without_closing_the_record(client, registrar, platform) -> None:  # type: ignore[no-untyped-def]

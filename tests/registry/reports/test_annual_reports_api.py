@@ -10,6 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from socreg.app import Platform
+from tests.fixtures.platform import approved
 from tests.registry.reports.support import (Headers, events, foundation, group, org_account, org_token, organizations,
                                             problem, report_body, report_path, service, snapshot)
 
@@ -110,13 +111,13 @@ def test_an_org_account_reaches_only_its_own_reports__api_auth(
 
 
 def test_closed_organizations_file_nothing__R2_3_R2_4_SHT_art_33(
-        client: TestClient, registrar: Headers, platform: Platform) -> None:
+        client: TestClient, registrar: Headers, approver: Headers, platform: Platform) -> None:
     """A deregistered or revoked organization can file nothing: 409 naming R2.3/R2.4, nothing stored."""
     dereg, revoked = organizations(platform, group(), service())
     assert client.post(f"/registry/organizations/{dereg}/deregistration", headers=registrar, json={
         "liquidation_report": "清算报告1号", "liquidation_completed_on": "2026-05-01"}).status_code == 200
-    assert client.post(f"/registry/organizations/{revoked}/revocation", headers=registrar,
-                       json={"legal_basis": "《民办非企业单位登记管理暂行条例》第二十五条"}).status_code == 200
+    approved(client, client.post(f"/registry/organizations/{revoked}/revocation", headers=registrar,
+                                 json={"legal_basis": "《民办非企业单位登记管理暂行条例》第二十五条"}), approver)
     before = snapshot(platform)
     for uscc in (dereg, revoked):
         for answer in (client.put(report_path(uscc, 2025), json=report_body(), headers=org_token(uscc)),

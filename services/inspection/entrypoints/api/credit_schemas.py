@@ -19,7 +19,10 @@ class InclusionIn(_Body):
     trigger: ManualTrigger = Field(description="the R8.2 (abnormal) or R8.3 (serious) case; see GET /inspection/credit/policy")
     legal_basis: ShortText = Field(description="法律依据, e.g. the article and the decision it rests on")
     reason: LongText = Field(description="the facts: why the organization is listed")
-    included_on: Day | None = Field(None, description="the day the listing takes effect (default today; not future)")
+    included_on: Day | None = Field(None, description="the day the listing takes effect (default today; not future, "
+                                                      "not before the organization's registration)")
+    late_reason: LongText | None = Field(None, description="required when included_on lies more than 5 working days "
+                                                           "back (R8.1.2): why it is recorded late")
 
 
 class RemovalIn(_Body):

@@ -66,9 +66,8 @@ def list_tasks(c: Container, who: CurrentPrincipal, page: Page = 1, size: Size =
 def _own_member(c: Container, who: Principal) -> str:
     """The id of the active pool member linked to the signed-in inspector's account."""
     who.require("inspector")
-    with c.uow() as uow:
-        member = uow.inspectors.by_username(who.username)
-        return binding.ensure_linked(member, who.username).id
+    with c.db.read_session() as session:
+        return binding.ensure_linked(binding_views.member_of(session, who.username), who.username).id
 
 
 @router.get("/inspection/tasks/{task_id}")

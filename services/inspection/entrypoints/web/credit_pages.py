@@ -18,12 +18,14 @@ from services.inspection.entrypoints.api.deps import Container, IdPath, Page
 from services.inspection.entrypoints.web.forms import done, done_key, refusal
 from services.inspection.entrypoints.web.pages import form_errors, pages
 from services.inspection.service_layer.handlers import credit_actions as actions
+from services.inspection.service_layer.handlers import sanctions
 from shared.errors import Forbidden, NotFound, SocregError
 from shared.webui import check_csrf, page_router, require_page_role
 
 router = page_router()
 CREDIT = "/inspection/web/credit"
 STAFF = ("inspector", "registrar")
+READERS = (*STAFF, "approver")  # an approver reads what it decides on
 ListName = Annotated[Literal["abnormal", "serious", "red"], Path()]
 Flash = Annotated[str | None, Query(alias="done", max_length=40)]
 Text = Annotated[str, Form(max_length=20_000)]
@@ -102,7 +104,7 @@ def _render_list(request: Request, c: Container, list_name: str, page: int = 1, 
 
 @router.get("/inspection/web/credit-lists/{list_name}")
 def credit_list(request: Request, list_name: ListName, c: Container, page: Page = 1, flash: Flash = None) -> Response:
-    require_page_role(request, *STAFF)
+    require_page_role(request, *READERS)
     return _render_list(request, c, list_name, page, done_msg=done_key(flash))
 
 
@@ -110,21 +112,23 @@ def credit_list(request: Request, list_name: ListName, c: Container, page: Page 
 def include(request: Request, list_name: ListName, c: Container, csrf: Annotated[str, Form()] = "",
             uscc: Annotated[str, Form(max_length=40)] = "", trigger: Annotated[str, Form(max_length=60)] = "",
             legal_basis: Annotated[str, Form(max_length=1000)] = "", reason: Text = "",
-            included_on: Annotated[str, Form(max_length=20)] = "") -> Response:
+            included_on: Annotated[str, Form(max_length=20)] = "", late_reason: Text = "") -> Response:
     who = require_page_role(request, "inspector")
     check_csrf(request, csrf)
     values = {"uscc": uscc, "trigger": trigger, "legal_basis": legal_basis, "reason": reason,
-              "included_on": included_on}
+              "included_on": included_on, "late_reason": late_reason}
     try:
-        body = schemas.InclusionIn.model_validate({**values, "included_on": included_on or None})
-        entry = actions.include(IncludeManually(list_name, body.uscc, body.trigger, body.legal_basis, body.reason,
-                                                who.username, body.included_on), c.uow(), c.credit_policy)
+        body = schemas.InclusionIn.model_validate({**values, "included_on": included_on or None,
+                                                   "late_reason": late_reason or None})
+        proposal = sanctions.propose_inclusion(
+            IncludeManually(list_name, body.uscc, body.trigger, body.legal_basis, body.reason, who.username,
+                            body.included_on), who.role, c.uow(), c.policy, c.credit_policy, body.late_reason)
     except ValidationError as exc:
         return _render_list(request, c, list_name, errors=form_errors(exc), values=values, status=422)
     except SocregError as exc:
         return _render_list(request, c, list_name, errors=refusal(exc, {"uscc": "uscc", "trigger": "trigger"},
                                                                   default="uscc"), values=values, status=exc.status)
-    return done(f"/inspection/web/credit/entries/{entry.id}", "credit.included")
+    return done(f"/inspection/web/sanctions/{proposal.id}", "sanction.proposed")
 
 
 def _entry(c: Container, entry_id: str) -> dict[str, Any]:
@@ -144,7 +148,7 @@ def _render_entry(request: Request, c: Container, entry: dict[str, Any], *, erro
 
 @router.get("/inspection/web/credit/entries/{entry_id}")
 def entry_page(request: Request, entry_id: IdPath, c: Container, flash: Flash = None) -> Response:
-    require_page_role(request, *STAFF)
+    require_page_role(request, *READERS)
     return _render_entry(request, c, _entry(c, entry_id), done_msg=done_key(flash))
 
 
@@ -156,14 +160,14 @@ def remove(request: Request, entry_id: IdPath, c: Container, csrf: Annotated[str
     entry, values = _entry(c, entry_id), {"reason": reason, "legal_basis": legal_basis}
     try:
         body = schemas.RemovalIn.model_validate(values)
-        actions.remove(RemoveEntry(entry["list"], entry_id, body.reason, body.legal_basis, who.username), c.uow(),
-                       c.credit_policy)
+        proposal = sanctions.propose_removal(RemoveEntry(entry["list"], entry_id, body.reason, body.legal_basis,
+                                                         who.username), who.role, c.uow(), c.policy, c.credit_policy)
     except ValidationError as exc:
         return _render_entry(request, c, entry, errors=form_errors(exc), values=values, status=422)
     except SocregError as exc:
         return _render_entry(request, c, entry, errors=refusal(exc, default="reason"), values=values,
                              status=exc.status)
-    return done(f"/inspection/web/credit/entries/{entry_id}", "credit.removed")
+    return done(f"/inspection/web/sanctions/{proposal.id}", "sanction.proposed")
 
 
 def _application(c: Container, application_id: str) -> dict[str, Any]:
@@ -186,7 +190,7 @@ def _render_application(request: Request, c: Container, app: dict[str, Any], *,
 
 @router.get("/inspection/web/credit/applications/{application_id}")
 def application_page(request: Request, application_id: IdPath, c: Container, flash: Flash = None) -> Response:
-    require_page_role(request, *STAFF)
+    require_page_role(request, *READERS)
     return _render_application(request, c, _application(c, application_id), done_msg=done_key(flash))
 
 
@@ -198,8 +202,12 @@ def decide(request: Request, application_id: IdPath, c: Container, csrf: Annotat
     values = {"decision": decision, "reason": reason}
     try:
         body = schemas.DecisionIn.model_validate(values)
-        actions.decide(Decide(application_id, body.decision == "approve", body.reason, who.username), c.uow(),
-                       c.credit_policy)
+        cmd = Decide(application_id, body.decision == "approve", body.reason, who.username)
+        if not cmd.approve:
+            actions.reject(cmd, c.uow())
+        else:
+            proposal = sanctions.propose_application_approval(cmd, who.role, c.uow(), c.policy)
+            return done(f"/inspection/web/sanctions/{proposal.id}", "sanction.proposed")
     except ValidationError as exc:
         return _render_application(request, c, _application(c, application_id), errors=form_errors(exc),
                                    values=values, status=422)

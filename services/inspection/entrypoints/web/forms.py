@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from shared.errors import SocregError
 
 DONE_MESSAGES = ("queue.drawn", "task.notice_sent", "task.recorded", "review.done", "notice.responded",
-                 "credit.included", "credit.removed", "credit.applied", "credit.decided")
+                 "credit.included", "credit.removed", "credit.applied", "credit.decided", "sanction.proposed")
 
 
 def done(url: str, message: str, **params: str | int) -> RedirectResponse:

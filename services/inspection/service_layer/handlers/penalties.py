@@ -1,5 +1,6 @@
-"""Penalties (行政处罚, R2.4): warning, fine, confiscation, suspension, revocation. A revocation
-reaches the registry as inspection.penalty.imposed, which its consumer acts on."""
+"""Penalties (行政处罚, R2.4): warning, fine, confiscation, suspension. A penalty is imposed only when a
+two-person proposal is approved (handlers/sanctions.py); revocation is the registry's act, asked for by a
+revocation request."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,28 +9,17 @@ from typing import Any
 from services.inspection.domain import commands, rules
 from services.inspection.domain.model import DirectoryEntry, Penalty, new_id
 from services.inspection.service_layer.ports import UnitOfWork
-from shared.errors import InvalidInput, NotFound
+from shared.errors import NotFound
 
 
-def impose_penalty(cmd: commands.ImposePenalty, uow: UnitOfWork) -> Penalty:
-    with uow:
-        org = load_organization(uow, cmd.uscc)
-        if cmd.task_id is not None:
-            task = uow.tasks.get(cmd.task_id)
-            if task is None or task.uscc != org.uscc:
-                raise InvalidInput(f"task {cmd.task_id} is not an inspection of {org.uscc}", rule="penalty.task")
-        penalty = impose(uow, org, cmd)
-        uow.commit()
-    return penalty
-
-
-def impose(uow: UnitOfWork, org: DirectoryEntry, cmd: commands.ImposePenalty) -> Penalty:
-    """Inside an open unit of work (also used when a task's outcome is a penalty)."""
+def impose(uow: UnitOfWork, org: DirectoryEntry, cmd: commands.ImposePenalty, *, approved_by: str) -> Penalty:
+    """Inside an open unit of work: the approved penalty takes effect (its rules checked again)."""
     today = uow.clock.today()
     rules.check_penalty(cmd.kind, cmd.amount, cmd.period_days, cmd.effective_on, org, today)
     ends = cmd.effective_on + timedelta(days=cmd.period_days) if cmd.kind == "suspension" and cmd.period_days else None
     penalty = Penalty(new_id("PE"), org.uscc, org.name, cmd.kind, cmd.legal_basis, cmd.effective_on, today, cmd.by,
-                      cmd.facts, cmd.decision_number, cmd.amount, cmd.period_days, ends, cmd.task_id)
+                      cmd.facts, cmd.decision_number, cmd.amount, cmd.period_days, ends, cmd.task_id,
+                      approved_by=approved_by, recorded_at=uow.clock.now())
     uow.penalties.add(penalty)
     org.add_risk("penalized")
     uow.publish("inspection.penalty.imposed", org.uscc, _event(penalty))

@@ -110,7 +110,9 @@ class DeregistrationIn(_Body):
 class RevocationIn(_Body):
     legal_basis: ShortText = Field(description="e.g. 《社会团体登记管理条例》第三十条")
     decision_number: ShortText | None = None
-    effective_on: date | None = None
+    effective_on: date | None = Field(None, description="default today; not in the future, not before the registration")
+    request_id: str | None = Field(None, max_length=40, pattern=r"^[A-Za-z0-9\-]+$",
+                                   description="the inspection's revocation request this proposal acts on")
 
 
 class DecisionIn(_Body):

@@ -140,7 +140,7 @@ def _render(request: Request, c: Container, record: dict[str, Any], report: dict
             errors: dict[str, str] | None = None, status: int = 200, done: str | None = None,
             refused: str | None = None, posted: Any = None) -> Response:
     who = page_principal(request)
-    registrar = who is not None and who.role in ("registrar", "admin")
+    registrar = who is not None and who.role == "registrar"
     may_review = registrar and report["state"] == "submitted"
     may_unlock = registrar and bool(report.get("locked"))
     context = report_page_context(request, c, record, report)

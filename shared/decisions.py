@@ -1,0 +1,78 @@
+"""Two-person decisions (四眼原则): a sanction is proposed by one person and takes effect only when a
+different person holding the `approver` role approves it. Plain Python: each service stores its own
+proposals (shared/decision_store.py) and carries out the approved act in the same transaction.
+
+States: proposed -> approved | rejected | withdrawn. Nothing happens and no event leaves before approval;
+an approval re-checks the act's rules at that moment (the organization may have been closed meanwhile).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from shared.errors import Forbidden, RuleViolation
+
+APPROVER = "approver"
+RULE_APPROVER_ROLE = "four-eyes: only an approver (the bureau's responsible person) approves a sanction"
+RULE_TWO_PEOPLE = "four-eyes: the person who proposed a sanction cannot approve it"
+RULE_DECIDED_ONCE = "four-eyes: a proposal is decided once"
+RULE_WITHDRAW_OWN = "four-eyes: only the proposer withdraws a proposal"
+STATES = ("proposed", "approved", "rejected", "withdrawn")
+
+
+@dataclass
+class Proposal:
+    """One proposed sanction: what is to be done (`kind` and `payload`, service-specific), on which
+    organization, proposed by whom and when, dated when (`effective_on`), and how it was decided."""
+
+    id: str
+    kind: str
+    uscc: str
+    org_name: str
+    payload: dict[str, Any]
+    effective_on: date
+    proposed_by: str
+    proposed_role: str
+    proposed_at: datetime
+    summary: str = ""
+    late: bool = False  # dated more than the entry deadline (R8.1.2) before it was proposed
+    late_reason: str | None = None
+    state: str = "proposed"
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = None
+    result_id: str | None = None  # what the approval produced (a penalty, an entry, a revocation ...)
+    links: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "proposed"
+
+    def _ensure_open(self) -> None:
+        if not self.is_open:
+            raise RuleViolation(f"proposal {self.id} was already {self.state} by {self.decided_by} at {self.decided_at}",
+                                rule=RULE_DECIDED_ONCE)
+
+    def ensure_approvable_by(self, username: str, role: str) -> None:
+        """The four-eyes rules; raise before anything of the act is done."""
+        self._ensure_open()
+        if role != APPROVER:
+            raise Forbidden(f"approving a sanction needs the role {APPROVER}; you are {role}", rule=RULE_APPROVER_ROLE)
+        if username == self.proposed_by:
+            raise Forbidden(f"{username} proposed {self.id}; another approver must decide it", rule=RULE_TWO_PEOPLE)
+
+    def approve(self, username: str, role: str, at: datetime, note: str | None, result_id: str | None) -> None:
+        self.ensure_approvable_by(username, role)
+        self.state, self.decided_by, self.decided_at = "approved", username, at
+        self.decision_note, self.result_id = note, result_id
+
+    def reject(self, username: str, role: str, at: datetime, reason: str) -> None:
+        self.ensure_approvable_by(username, role)
+        self.state, self.decided_by, self.decided_at, self.decision_note = "rejected", username, at, reason
+
+    def withdraw(self, username: str, at: datetime, reason: str | None) -> None:
+        self._ensure_open()
+        if username != self.proposed_by:
+            raise Forbidden(f"only {self.proposed_by}, who proposed {self.id}, can withdraw it", rule=RULE_WITHDRAW_OWN)
+        self.state, self.decided_by, self.decided_at, self.decision_note = "withdrawn", username, at, reason
