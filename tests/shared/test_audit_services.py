@@ -77,3 +77,38 @@ def test_a_consumer_records_nothing_even_inside_a_command(inspection: Inspection
     with audit.acting_as("cli:tester", "cli demo", role="cli"):
         register(inspection, [org_facts(n) for n in range(1, 6)])
     assert records(inspection.db.read_engine) == []
+
+
+def test_the_request_context_names_the_bearer_or_the_page_session_and_echoes_the_request_id() -> None:
+    from fastapi import FastAPI
+
+    from shared.auth import Principal, issue_token
+    from shared.clock import SystemClock
+    from shared.web import RequestContextMiddleware
+
+    app = FastAPI()
+    app.add_middleware(RequestContextMiddleware, secret_key=TEST_SECRET)
+
+    @app.post("/things/{thing_id}")
+    def touch(thing_id: str) -> dict[str, Any]:
+        context = audit.current()
+        assert context is not None
+        return {"who": list(context.who()), "action": context.action_name(), "params": context.path_params(),
+                "request_id": context.request_id, "client": context.client_address}
+
+    def token(name: str, role: str) -> str:
+        return issue_token(Principal(name, role), secret=TEST_SECRET, clock=SystemClock(), ttl_minutes=5)
+
+    with TestClient(app) as client:
+        by_bearer = client.post("/things/7", headers={"Authorization": f"Bearer {token('alice', 'inspector')}",
+                                                      "X-Request-ID": "abc-123"})
+        assert by_bearer.headers["x-request-id"] == "abc-123"
+        assert by_bearer.json() == {"who": ["alice", "inspector"], "action": "POST /things/{thing_id}",
+                                    "params": {"thing_id": "7"}, "request_id": "abc-123", "client": "testclient"}
+        client.cookies.set("socreg_session", token("bob", "registrar"))
+        assert client.post("/things/8").json()["who"] == ["bob", "registrar"]
+        client.cookies.set("socreg_session", "not-a-token")
+        anonymous = client.post("/things/9")
+        assert anonymous.json()["who"] == ["anonymous", None]
+        assert anonymous.headers["x-request-id"] == anonymous.json()["request_id"]
+    assert audit.current() is None
