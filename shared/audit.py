@@ -247,7 +247,7 @@ def _write_entry(context: AuditContext, events: Sequence[Any], rows: list[RowCha
     params = context.path_params()
     uscc = params.get("uscc") or next((e.data.get("uscc") for e in events if isinstance(e.data.get("uscc"), str)),
                                       None)
-    target_type, target_id = _target(context, params, events)
+    target_type, target_id = _target(context, params, events, rows)
     befores = [r.before for r in rows if r.before is not None]
     after = {"events": [[e.type, e.subject, e.data] for e in events], "rows": [r.after for r in rows if r.after]}
     detail = {"events": [e.type for e in events][:50], "event_ids": [str(e.id) for e in events][:50],
@@ -258,9 +258,10 @@ def _write_entry(context: AuditContext, events: Sequence[Any], rows: list[RowCha
                          after_digest=digest(after) if events or rows else None, detail=detail)
 
 
-def _target(context: AuditContext, params: dict[str, Any], events: Sequence[Any]) -> tuple[str | None, str | None]:
+def _target(context: AuditContext, params: dict[str, Any], events: Sequence[Any],
+            rows: list[RowChange]) -> tuple[str | None, str | None]:
     """The route's last path parameter and the path segment naming it (organizations/{uscc},
-    tasks/{task_id}); without one, the first event's aggregate and subject."""
+    tasks/{task_id}); without one, the first event's aggregate and subject, else the first row written."""
     route = getattr((context.scope or {}).get("route"), "path", "") or ""
     segments = route.strip("/").split("/")
     for index in range(len(segments) - 1, 0, -1):
@@ -271,4 +272,6 @@ def _target(context: AuditContext, params: dict[str, Any], events: Sequence[Any]
     if events:
         parts = str(events[0].type).split(".")
         return (parts[1] if len(parts) > 2 else parts[0]), str(events[0].subject)
+    if rows:
+        return rows[0].table, "/".join(str(k) for k in rows[0].key)
     return None, None

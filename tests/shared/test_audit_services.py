@@ -69,6 +69,7 @@ def test_socreg_user_add_is_recorded_as_the_os_user(tmp_path: Path) -> None:
         engine.dispose()
     assert (row["actor"], row["role"], row["action"]) == (audit.cli_actor(), "cli", "cli user add")
     assert row["request_id"] is None and row["detail"]["rows"] == ["insert users clerk-audit"]
+    assert (row["target_type"], row["target_id"]) == ("users", "clerk-audit")
 
 
 def test_a_consumer_records_nothing_even_inside_a_command(inspection: InspectionContainer) -> None:
