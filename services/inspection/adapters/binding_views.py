@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from services.inspection.adapters.orm import draw_targets, draws, supervision_changes, task_substitutions, tasks
+from services.inspection.adapters.orm import (draw_targets, draws, inspectors, supervision_changes,
+                                              task_substitutions, tasks)
 from services.inspection.domain import binding
 from services.inspection.domain import draw as draw_rules
+from services.inspection.domain.model import Inspector
 
 _redraw = draws.alias("redraw")
 REDRAWN_AS = select(_redraw.c.id).where(_redraw.c.redraw_of == draws.c.id).scalar_subquery().label("redrawn_as")
@@ -43,6 +45,15 @@ def team(session: Session, task_id: str, draw_id: str, position: int) -> tuple[l
     subs = session.execute(select(task_substitutions.c.replaced, task_substitutions.c.substitute)
                            .where(task_substitutions.c.task_id == task_id).order_by(task_substitutions.c.id)).all()
     return binding.current_team(drawn_ids, [(r.replaced, r.substitute) for r in subs]), drawn_ids
+
+
+def member_of(session: Session, username: str) -> Inspector | None:
+    """The pool member linked to an account (read side: no write lock taken)."""
+    row = session.execute(select(inspectors).where(inspectors.c.username == username)).mappings().first()
+    if row is None:
+        return None
+    return Inspector(row["id"], row["name"], row["department"], list(row["qualifications"]), row["active"],
+                     row["username"])
 
 
 def on_team(inspector_id: str) -> ColumnElement[bool]:

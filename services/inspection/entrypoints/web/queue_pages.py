@@ -42,9 +42,9 @@ def _plans(c: Container) -> list[dict[str, Any]]:
 
 def _member_id(c: Container, username: str) -> str | None:
     """The active pool member linked to the signed-in account (issue 12: it works only its own tasks)."""
-    with c.uow() as uow:
-        member = uow.inspectors.by_username(username)
-        return member.id if member is not None and member.active else None
+    with c.db.read_session() as session:
+        member = binding_views.member_of(session, username)
+    return member.id if member is not None and member.active else None
 
 
 def _queue(c: Container, username: str) -> dict[str, Any]:
