@@ -7,6 +7,7 @@ an approval re-checks the act's rules at that moment (the organization may have 
 """
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +20,11 @@ RULE_TWO_PEOPLE = "four-eyes: the person who proposed a sanction cannot approve 
 RULE_DECIDED_ONCE = "four-eyes: a proposal is decided once"
 RULE_WITHDRAW_OWN = "four-eyes: only the proposer withdraws a proposal"
 STATES = ("proposed", "approved", "rejected", "withdrawn")
+
+
+def proposal_id() -> str:
+    """A proposal's id, from the system's randomness (a replay that seeds its own ids is not disturbed)."""
+    return f"SP-{secrets.token_hex(8)}"
 
 
 @dataclass
@@ -55,10 +61,11 @@ class Proposal:
                                 rule=RULE_DECIDED_ONCE)
 
     def ensure_approvable_by(self, username: str, role: str) -> None:
-        """The four-eyes rules; raise before anything of the act is done."""
-        self._ensure_open()
+        """The four-eyes rules; raise before anything of the act is done. The role comes first: whoever may
+        not decide is refused (403) without learning whether, when or by whom the proposal was decided."""
         if role != APPROVER:
             raise Forbidden(f"approving a sanction needs the role {APPROVER}; you are {role}", rule=RULE_APPROVER_ROLE)
+        self._ensure_open()
         if username == self.proposed_by:
             raise Forbidden(f"{username} proposed {self.id}; another approver must decide it", rule=RULE_TWO_PEOPLE)
 
@@ -72,7 +79,7 @@ class Proposal:
         self.state, self.decided_by, self.decided_at, self.decision_note = "rejected", username, at, reason
 
     def withdraw(self, username: str, at: datetime, reason: str | None) -> None:
-        self._ensure_open()
-        if username != self.proposed_by:
+        if username != self.proposed_by:  # before the state, like ensure_approvable_by
             raise Forbidden(f"only {self.proposed_by}, who proposed {self.id}, can withdraw it", rule=RULE_WITHDRAW_OWN)
+        self._ensure_open()
         self.state, self.decided_by, self.decided_at, self.decision_note = "withdrawn", username, at, reason

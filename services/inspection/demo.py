@@ -215,8 +215,10 @@ def _result(task_id: str, outcome: str, findings: tuple[Finding, ...], deadline:
         period = rng.choice([30, 60, 90]) if kind == "suspension" else None
         if suspend:  # drawn after the random sequence above, which stays as it was
             kind, amount, period = "suspension", None, 60
+        # a fine states its basis (SHT art. 30, MFQ art. 25): here four times the illegal gains (3-5×)
         penalty = commands.ImposePenalty("", kind, "", inspected, "抽查发现的违法行为（演示）", "demo", None, amount,
-                                         period, task_id)
+                                         period, task_id, fine_basis="gains" if amount else None,
+                                         basis_amount=amount / 4 if amount else None)
     return commands.RecordResult(task_id, outcome, findings, actor, rect, penalty)  # by the drawn inspector
 
 
@@ -251,8 +253,7 @@ def _approve_open(container: InspectionContainer, clock: FixedClock, uscc: str, 
 
 
 def _penalty_for(p: commands.ImposePenalty, uscc: str, basis: str) -> commands.ImposePenalty:
-    return commands.ImposePenalty(uscc, p.kind, basis, p.effective_on, p.facts, p.by, p.decision_number, p.amount,
-                                  p.period_days, p.task_id)
+    return dataclasses.replace(p, uscc=uscc, legal_basis=basis)
 
 
 def _rectification_actions(container: InspectionContainer, rect_id: str, issued: date, deadline: date,

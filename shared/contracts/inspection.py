@@ -12,13 +12,21 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-PenaltyKind = Literal["warning", "fine", "confiscation", "suspension", "revocation"]
+PenaltyKind = Literal["warning", "fine", "confiscation", "replace_officials", "suspension", "revocation"]
 PlanKind = Literal["scheduled", "unscheduled"]
 Outcome = Literal["compliant", "rectification", "penalty"]
 
 
 class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PenaltyMeasure(_Data):
+    kind: PenaltyKind
+    amount: Decimal | None = None
+    period_days: int | None = None
+    fine_basis: Literal["turnover", "gains", "fixed"] | None = None
+    basis_amount: Decimal | None = None
 
 
 class PenaltyImposed(_Data):
@@ -34,6 +42,9 @@ class PenaltyImposed(_Data):
     suspension_ends_on: date | None = None
     task_id: str | None = None
     decided_on: date | None = None
+    # added by issue 13 (optional): a penalty is a decision whose measures are all listed here; kind, amount and
+    # period_days above are its most severe measure's
+    measures: list[PenaltyMeasure] = []
 
 
 class RevocationRequested(_Data):

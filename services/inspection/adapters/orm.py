@@ -204,6 +204,7 @@ penalties = Table(
     Column("task_id", String(24)),
     Column("approved_by", String(100)),  # issue 12: the approver of the two-person decision
     Column("recorded_at", UtcDateTime),
+    Column("measures", JSON, nullable=False, default=list),  # issue 13: the decision's measures
 )
 
 # ---- two-person sanctions (issue 12): proposals of penalties, list inclusions and removals, approvals of

@@ -131,6 +131,18 @@ class RectificationOrder:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """One measure of a penalty decision (SHT art. 30, MFQ art. 25, JJH art. 42). A fine states what it is
+    computed from: `turnover` (违法经营额, 1-3×), `gains` (违法所得, 3-5×) with `basis_amount`, or `fixed`."""
+
+    kind: str
+    amount: Decimal | None = None
+    period_days: int | None = None
+    fine_basis: str | None = None
+    basis_amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class ImposePenalty:
     uscc: str
     kind: str
@@ -143,6 +155,13 @@ class ImposePenalty:
     period_days: int | None = None
     task_id: str | None = None
     late_reason: str | None = None  # R8.1.2: why an act dated more than 5 working days back is recorded late
+    measures: tuple[Measure, ...] = ()  # issue 13: the decision's measures; empty: the one of kind/amount/period
+    fine_basis: str | None = None  # of a one-measure fine: turnover | gains | fixed
+    basis_amount: Decimal | None = None
+
+    def all_measures(self) -> tuple[Measure, ...]:
+        return self.measures or (Measure(self.kind, self.amount, self.period_days, self.fine_basis,
+                                         self.basis_amount),)
 
 
 @dataclass(frozen=True)

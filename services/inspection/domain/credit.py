@@ -114,22 +114,34 @@ def add_months(d: date, months: int) -> date:
     raise ValueError(d)
 
 
-def penalty_rule(kind: str, amount: Decimal | None, earlier_minor: int, policy: CreditPolicy) -> str | None:
-    """R8.3.1: the list a penalty puts an organization on (earlier_minor: warnings and sub-threshold
-    fines within the repeat window before this one)."""
-    if kind == "suspension":
+def measures_of(f: Fact) -> list[tuple[str, Decimal | None]]:
+    """A penalty fact's measures (kind, amount): a decision may combine several (issue 13); a fact recorded
+    before decisions carried measures has the one of its kind and amount."""
+    found = f.data.get("measures") or [{"kind": f.data.get("kind"), "amount": f.data.get("amount")}]
+    return [(str(m.get("kind")), None if m.get("amount") is None else Decimal(str(m["amount"]))) for m in found]
+
+
+def penalty_rule(measures: list[tuple[str, Decimal | None]], earlier_minor: int, policy: CreditPolicy) -> str | None:
+    """R8.3.1: the list one penalty decision puts an organization on (earlier_minor: the decisions with a
+    warning or a sub-threshold fine within the repeat window before this one). A decision counts once,
+    whatever measures it combines: 警告 + ¥3,000 is one decision (R8.3 #5 counts decisions)."""
+    kinds = {kind for kind, _ in measures}
+    if "suspension" in kinds:
         return "suspension"  # R8.3 #3
-    if kind == "fine" and amount is not None and amount >= policy.fine_threshold:
+    if any(kind == "fine" and amount is not None and amount >= policy.fine_threshold for kind, amount in measures):
         return "large_fine"  # R8.3 #4
-    if kind == "warning" or kind == "fine":
+    if kinds & {"warning", "fine"}:
         return "repeat_penalties" if earlier_minor + 1 >= policy.repeat_count else "minor_penalty"  # R8.3 #5 / R8.2 #5
     return None  # confiscation alone lists nothing; a revocation lists through registry.organization.revoked
 
 
 def is_minor(f: Fact, policy: CreditPolicy) -> bool:
-    amount = f.data.get("amount")
-    return f.data.get("kind") == "warning" or (
-        f.data.get("kind") == "fine" and amount is not None and Decimal(str(amount)) < policy.fine_threshold)
+    """A decision that counts toward R8.3 #5: it holds a warning or a fine under the threshold; and a warning or
+    small fine of another department an inspector entered as a minor_penalty trigger (R8.2 #5) counts alike."""
+    if f.kind == "trigger":
+        return f.data.get("rule") == "minor_penalty"
+    return any(kind == "warning" or (kind == "fine" and amount is not None and amount < policy.fine_threshold)
+               for kind, amount in measures_of(f))
 
 
 def _merged(facts: Iterable[Fact]) -> list[Fact]:
@@ -154,7 +166,7 @@ class _Replay:
         self.uscc, self.facts, self.policy, self.voided = uscc, facts, policy, voided
         self.entries: list[Entry] = []
         self.duties = {f.key: f.on for f in facts if f.kind == "duty_done"}
-        self.minor = sorted((f.on, f.key) for f in facts if f.kind == "penalty" and is_minor(f, policy))
+        self.minor = sorted((f.on, f.key) for f in facts if f.kind in ("penalty", "trigger") and is_minor(f, policy))
         self.abnormal_clock: date | None = None
         self.last_trigger: date | None = None
         self.closed_on: date | None = None
@@ -213,17 +225,21 @@ class _Replay:
             self.abnormal_clock = None
 
     # facts --------------------------------------------------------------------------------------------------
+    def _earlier_minor(self, f: Fact) -> int:
+        """Decisions with a warning or a small fine within the repeat window before `f` (R8.3 #5)."""
+        return sum(1 for on, key in self.minor
+                   if years_after(on, self.policy.repeat_window_years) > f.on and (on, key) < (f.on, f.key))
+
     def _apply(self, f: Fact) -> None:
         if f.kind == "trigger":
             if f.data.get("rule") == "annual_report_overdue" and int(f.data.get("year") or 9999) < self.policy.report_first_year:
                 return  # R4.4: a 年检 before 年检改年报 is a filing record (the red list), not a trigger the register swept
-            self._list(f, str(f.data["rule"]))
+            rule = str(f.data["rule"])
+            if rule == "minor_penalty" and self._earlier_minor(f) + 1 >= self.policy.repeat_count:
+                rule = "repeat_penalties"  # R8.3 #5: another department's warning or small fine counts alike
+            self._list(f, rule)
         elif f.kind == "penalty":
-            earlier = sum(1 for on, key in self.minor if years_after(on, self.policy.repeat_window_years) > f.on
-                          and (on, key) < (f.on, f.key))
-            amount = f.data.get("amount")
-            rule = penalty_rule(str(f.data.get("kind")), None if amount is None else Decimal(str(amount)), earlier,
-                                self.policy)
+            rule = penalty_rule(measures_of(f), self._earlier_minor(f), self.policy)
             if rule is not None:
                 self._list(f, rule)
         elif f.kind == "revoked":

@@ -32,7 +32,9 @@ METHODS = {"document": "书面检查", "onsite": "现场检查", "both": "书面
 CONFLICT_KINDS = {"former_employment": "近两年内曾在该组织任职", "relative": "近亲属在该组织任职",
                   "declared": "本人申报的其他利害关系"}
 PENALTY_KINDS = {"warning": "警告", "fine": "罚款", "confiscation": "没收违法所得",
-                 "suspension": "限期停止活动", "revocation": "撤销登记"}
+                 "replace_officials": "责令撤换直接负责的主管人员", "suspension": "限期停止活动", "revocation": "撤销登记"}
+# the measure that names a decision (its `kind`): the most severe it contains
+SEVERITY = ("revocation", "suspension", "fine", "confiscation", "replace_officials", "warning")
 OUTCOMES = {"compliant": "未发现问题", "rectification": "责令整改", "penalty": "行政处罚"}
 
 
@@ -237,3 +239,6 @@ class Penalty:
     task_id: str | None = None
     approved_by: str | None = None  # the approver of the two-person decision (issue 12); None before it existed
     recorded_at: datetime | None = None  # the instant it was recorded, beside effective_on and decided_on
+    # issue 13: a penalty is a decision (决定书) that may combine measures; `kind`, `amount` and `period_days`
+    # above are its most severe measure's, kept for the readers of one kind
+    measures: list[dict[str, Any]] = field(default_factory=list)

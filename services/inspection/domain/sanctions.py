@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.inspection.domain.commands import ImposePenalty
+from services.inspection.domain.commands import ImposePenalty, Measure
 from services.inspection.domain.credit_commands import Decide, IncludeManually, RemoveEntry
 from services.inspection.domain.model import PENALTY_KINDS, DirectoryEntry
 from services.inspection.domain.rules import add_working_days
@@ -37,6 +37,8 @@ def payload_of(command: Any) -> dict[str, Any]:
 def command_of(kind: str, payload: dict[str, Any]) -> Any:
     cls = _COMMANDS[kind]
     values = {f.name: _typed(f.name, payload.get(f.name)) for f in fields(cls) if f.name in payload}
+    if "measures" in values:
+        values["measures"] = tuple(Measure(**{k: _typed(k, v) for k, v in m.items()}) for m in values["measures"] or ())
     return cls(**values)
 
 
@@ -45,6 +47,10 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
@@ -53,7 +59,7 @@ def _typed(name: str, value: Any) -> Any:
         return None
     if name in _DATES:
         return date.fromisoformat(value)
-    if name == "amount":
+    if name in ("amount", "basis_amount"):
         return Decimal(value)
     return value
 
@@ -82,10 +88,10 @@ def require_late_reason(late: bool, reason: str | None) -> None:
 
 
 def penalty_summary(cmd: ImposePenalty, org_name: str) -> str:
-    what = PENALTY_KINDS.get(cmd.kind, cmd.kind)
-    amount = f" {cmd.amount}元" if cmd.amount is not None else ""
-    period = f" {cmd.period_days}日" if cmd.period_days else ""
-    return f"对{org_name}作出{what}{amount}{period}（{cmd.legal_basis}）"
+    parts = [PENALTY_KINDS.get(m.kind, m.kind) + (f" {m.amount}元" if m.amount is not None else "")
+             + (f" {m.period_days}日" if m.period_days else "") for m in cmd.all_measures()]
+    number = f"{cmd.decision_number}，" if cmd.decision_number else ""
+    return f"对{org_name}作出行政处罚决定：{'、'.join(parts)}（{number}{cmd.legal_basis}）"
 
 
 def inclusion_summary(cmd: IncludeManually, org_name: str) -> str:

@@ -72,11 +72,14 @@ def uncontactable(event: Envelope, d: Any) -> list[Fact]:
 
 
 def penalty(event: Envelope, d: Any) -> list[Fact]:
+    """One penalty decision is one fact, with all its measures (R8.3 #5 counts decisions, issue 13)."""
     amount = None if d.amount is None else format(d.amount, "f")
-    what = PENALTY_KINDS.get(d.kind, d.kind) + (f"{amount}元" if amount else "")
+    measures = [{"kind": m.kind, "amount": None if m.amount is None else format(m.amount, "f")} for m in d.measures]
+    what = "、".join(PENALTY_KINDS.get(m["kind"], m["kind"]) + (f"{m['amount']}元" if m["amount"] else "")
+                    for m in measures) if measures else PENALTY_KINDS.get(d.kind, d.kind) + (f"{amount}元" if amount else "")
     return [Fact("penalty", f"penalty:{d.penalty_id}", d.effective_on, {
         "kind": d.kind, "amount": amount, "penalty_legal_basis": d.legal_basis,
-        "decision_number": d.decision_number,
+        "decision_number": d.decision_number, **({"measures": measures} if measures else {}),
         "reason": f"受到行政处罚：{what}（{d.decision_number or d.penalty_id}；{d.legal_basis}）"}, event.id)]
 
 

@@ -3,14 +3,13 @@ or on an inspection's request), an approver who is not the proposer approves, an
 organization revoked, in the approval's transaction, with registry.organization.revoked."""
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from services.registry.domain import commands
 from services.registry.domain import sanctions as s
 from services.registry.service_layer import handlers
 from services.registry.service_layer.ports import UnitOfWork
-from shared.decisions import Proposal
+from shared.decisions import Proposal, proposal_id
 from shared.errors import NotFound, RuleViolation
 
 
@@ -23,7 +22,7 @@ def propose_revocation(cmd: commands.Revoke, role: str, uow: UnitOfWork, request
         if request_id is not None:
             _open_request(uow, request_id, org.uscc)
         on = cmd.effective_on or uow.clock.today()
-        proposal = Proposal(f"SP-{secrets.token_hex(8)}", s.REVOCATION, org.uscc, org.name, s.payload_of(cmd), on,
+        proposal = Proposal(proposal_id(), s.REVOCATION, org.uscc, org.name, s.payload_of(cmd), on,
                             cmd.by, role, uow.clock.now(), s.summary(cmd, org.name),
                             links={"request_id": request_id} if request_id else {})
         uow.proposals.add(proposal)

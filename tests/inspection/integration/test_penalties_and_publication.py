@@ -23,7 +23,8 @@ def penalty(uscc: str, **fields: Any) -> dict[str, Any]:
 def test_r242_each_penalty_kind_is_recorded_with_its_basis_and_emitted(inspection: InspectionContainer,
                                                                         inspection_client: TestClient) -> None:
     usccs = register(inspection, [org_facts(n) for n in range(1, 6)])
-    bodies = [penalty(usccs[0]), penalty(usccs[1], kind="fine", amount="20000", decision_number="厦民罚〔2026〕1号"),
+    bodies = [penalty(usccs[0]), penalty(usccs[1], kind="fine", amount="20000", decision_number="厦民罚〔2026〕1号",
+                                      fine_basis="turnover", basis_amount="10000"),
               penalty(usccs[2], kind="confiscation", amount="3500.50"),
               penalty(usccs[3], kind="suspension", period_days=90)]
     made = []
@@ -73,7 +74,8 @@ def test_a_task_outcome_penalty_is_proposed_and_imposed_with_the_task_when_appro
         inspection_client, kind="unscheduled", title="专项", count=1)["id"])["id"])
     notify(inspection_client, task["id"])
     body = {"outcome": "penalty", "findings": findings({"business_activities": "超出章程业务范围开展活动"}),
-            "penalty": {"kind": "fine", "amount": "10000", "legal_basis": "《社会团体登记管理条例》第三十条",
+            "penalty": {"kind": "fine", "amount": "10000", "fine_basis": "gains", "basis_amount": "2500",
+                        "legal_basis": "《社会团体登记管理条例》第三十条",
                         "effective_on": "2026-03-02", "facts": "超出章程规定的宗旨和业务范围进行活动"},
             "rectification": {"deadline": "2026-04-15"}}
     done = result(inspection_client, task["id"], body).json()

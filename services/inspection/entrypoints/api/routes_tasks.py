@@ -100,9 +100,7 @@ def _result_command(task_id: str, body: schemas.ResultIn, c: Container, who: Pri
     if pen is not None:
         with c.db.read_session() as session:
             found = views.task(session, task_id)
-        penalty = commands.ImposePenalty(found["uscc"] if found else "", pen.kind, pen.legal_basis, pen.effective_on,
-                                         pen.facts, who.username, pen.decision_number, pen.amount, pen.period_days,
-                                         task_id, pen.late_reason)
+        penalty = pen.command(found["uscc"] if found else "", who.username, task_id)
     return commands.RecordResult(
         task_id, body.outcome, tuple(Finding(f.item, f.compliant, f.problem) for f in body.findings), who.username,
         commands.RectificationOrder(rect.deadline, rect.legal_basis, tuple(rect.problems)) if rect else None,
@@ -188,15 +186,18 @@ def _penalty(c: Container, penalty_id: str, who: Principal) -> dict[str, Any]:
 
 @router.post("/inspection/penalties", status_code=status.HTTP_202_ACCEPTED)
 def impose_penalty(body: schemas.PenaltyIn, c: Container, who: CurrentPrincipal, response: Response) -> dict[str, Any]:
-    """Propose a penalty (警告, 罚款, 没收违法所得, 限期停止活动): 202 with the proposal; it takes effect, and
+    """Propose a penalty decision (行政处罚决定书): one measure (`kind`: 警告, 罚款, 没收违法所得, 责令撤换,
+    限期停止活动) or several under one decision number (`measures`, e.g. 警告 + 罚款 counts once for the repeat
+    rule of R8.3). A fine states its basis: `turnover` (1-3×) or `gains` (3-5×) with `basis_amount`, checked
+    against SHT art. 30 / MFQ art. 25, or `fixed`. 202 with the proposal; it takes effect, and
     inspection.penalty.imposed leaves, only when an approver other than you approves it
-    (POST /inspection/sanctions/{id}/approval). Kind `revocation` is a revocation request to the registry,
-    where a registrar proposes the revocation and an approver approves it. A penalty dated more than 5
-    working days back (R8.1.2) needs `late_reason` and is flagged late."""
+    (POST /inspection/sanctions/{id}/approval). A revocation is the registry's act: alone it is a revocation
+    request (202 at once), within a decision the request leaves when the decision is approved. A penalty dated
+    more than 5 working days back (R8.1.2) needs `late_reason` and is flagged late; one on a task only by the
+    inspectors drawn for it."""
     who.require("inspector")
-    cmd = commands.ImposePenalty(body.uscc, body.kind, body.legal_basis, body.effective_on, body.facts, who.username,
-                                 body.decision_number, body.amount, body.period_days, body.task_id, body.late_reason)
-    if body.kind == "revocation":
+    cmd = body.command(body.uscc, who.username, body.task_id)
+    if {m.kind for m in cmd.all_measures()} == {"revocation"}:
         return sanctions.request_revocation(cmd, c.uow())
     proposal = sanctions.propose_penalty(cmd, who.role, c.uow(), c.policy)
     return routes_sanctions.proposal_answer(c, proposal, response)

@@ -6,8 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from services.inspection.domain.commands import ImposePenalty, Measure
+from services.inspection.domain.penalty_decision import primary
 from services.inspection.entrypoints.api.binding_schemas import RandomSourceIn
 from shared.schema_types import LongText, Name, ShortText
 
@@ -125,16 +127,53 @@ class RectificationIn(_Body):
     problems: list[LongText] = Field(default_factory=list, max_length=50)
 
 
+PenaltyKind = Literal["warning", "fine", "confiscation", "replace_officials", "suspension", "revocation"]
+FineBasis = Literal["turnover", "gains", "fixed"]
+_FINE_BASIS = ("a fine: what it is computed from, turnover (违法经营额, 1-3×) or gains (违法所得, 3-5×) with "
+               "basis_amount (SHT art. 30, MFQ art. 25), or fixed (an amount another law sets)")
+
+
+class MeasureIn(_Body):
+    """One measure of a penalty decision."""
+    kind: PenaltyKind
+    amount: Yuan | None = None
+    period_days: int | None = Field(None, ge=1, le=3650, description="限期停止活动: the period in days")
+    fine_basis: FineBasis | None = Field(None, description=_FINE_BASIS)
+    basis_amount: Yuan | None = Field(None, description="the illegal turnover or gains a fine is computed from")
+
+
 class PenaltyFields(_Body):
-    kind: Literal["warning", "fine", "confiscation", "suspension", "revocation"]
+    """A penalty decision (行政处罚决定书): either one measure (`kind`, `amount`, `period_days`, `fine_basis`,
+    `basis_amount`) or several (`measures`), under one decision number (issue 13)."""
+    kind: PenaltyKind | None = Field(None, description="one measure; or give `measures`")
+    measures: list[MeasureIn] = Field(default_factory=list, max_length=6,
+                                      description="the decision's measures (e.g. 警告 + 罚款); each kind once")
     legal_basis: ShortText
     effective_on: Day
     facts: LongText
     decision_number: ShortText | None = None
     amount: Yuan | None = None
     period_days: int | None = Field(None, ge=1, le=3650, description="限期停止活动: the period in days")
+    fine_basis: FineBasis | None = Field(None, description=_FINE_BASIS)
+    basis_amount: Yuan | None = Field(None, description="the illegal turnover or gains a fine is computed from")
     late_reason: LongText | None = Field(None, description="required when effective_on lies more than 5 working "
                                                            "days back (R8.1.2): why it is recorded late")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "PenaltyFields":
+        if (self.kind is None) == (not self.measures):
+            raise ValueError("give either kind (one measure) or measures (several), not both")
+        if self.measures and any(v is not None for v in (self.amount, self.period_days, self.fine_basis,
+                                                          self.basis_amount)):
+            raise ValueError("with measures, amounts and periods go inside each measure")
+        return self
+
+    def command(self, uscc: str, by: str, task_id: str | None) -> ImposePenalty:
+        measures = tuple(Measure(m.kind, m.amount, m.period_days, m.fine_basis, m.basis_amount) for m in self.measures)
+        kind = self.kind or primary(measures).kind
+        return ImposePenalty(uscc, kind, self.legal_basis, self.effective_on, self.facts, by, self.decision_number,
+                             self.amount, self.period_days, task_id, self.late_reason, measures, self.fine_basis,
+                             self.basis_amount)
 
 
 class PenaltyIn(PenaltyFields):

@@ -16,10 +16,11 @@ from services.inspection.domain import sanctions as s
 from services.inspection.domain.commands import ImposePenalty
 from services.inspection.domain.credit_commands import Decide, IncludeManually, RemoveEntry
 from services.inspection.domain.credit_policy import CreditPolicy
-from services.inspection.domain.model import DirectoryEntry, Task, new_id
-from services.inspection.service_layer.handlers import credit_actions, penalties
+from services.inspection.domain.model import DirectoryEntry, Task
+from services.inspection.domain.penalty_decision import check_decision
+from services.inspection.service_layer.handlers import acting, credit_actions, penalties
 from services.inspection.service_layer.ports import UnitOfWork
-from shared.decisions import Proposal
+from shared.decisions import Proposal, proposal_id
 from shared.errors import InvalidInput, NotFound, RuleViolation
 
 
@@ -30,6 +31,7 @@ def propose_penalty(cmd: ImposePenalty, role: str, uow: UnitOfWork, policy: rule
             task = uow.tasks.get(cmd.task_id)
             if task is None or task.uscc != org.uscc:
                 raise InvalidInput(f"task {cmd.task_id} is not an inspection of {org.uscc}", rule="penalty.task")
+            acting.acting_member(uow, task, cmd.by, policy)  # a penalty on a task: by its drawn inspectors only
         proposal = add_penalty_proposal(uow, org, cmd, role, policy)
         uow.commit()
     return proposal
@@ -37,11 +39,12 @@ def propose_penalty(cmd: ImposePenalty, role: str, uow: UnitOfWork, policy: rule
 
 def add_penalty_proposal(uow: UnitOfWork, org: DirectoryEntry, cmd: ImposePenalty, role: str,
                          policy: rules.Policy) -> Proposal:
-    """Inside an open unit of work (also used when a task's outcome is a penalty)."""
-    if cmd.kind == "revocation":
+    """Inside an open unit of work (also used when a task's outcome is a penalty). A decision whose only
+    measure is a revocation is a request to the registry instead (request_revocation)."""
+    if {m.kind for m in cmd.all_measures()} == {"revocation"}:
         raise InvalidInput("revocation (撤销登记) is the registry's decision: send a revocation request",
                            rule="R2.4 revocation is decided by the registration authority")
-    rules.check_penalty(cmd.kind, cmd.amount, cmd.period_days, cmd.effective_on, org, uow.clock.today())
+    check_decision(cmd, org, uow.clock.today())
     return _propose(uow, s.PENALTY, org, s.payload_of(cmd), cmd.effective_on, cmd.by, role,
                     s.penalty_summary(cmd, org.name), policy, cmd.late_reason, {"task_id": cmd.task_id})
 
@@ -50,20 +53,10 @@ def request_revocation(cmd: ImposePenalty, uow: UnitOfWork) -> dict[str, Any]:
     """The inspector's finding that the organization should be revoked goes to the registry as a request."""
     with uow:
         org = penalties.load_organization(uow, cmd.uscc)
-        request = publish_revocation_request(uow, org, cmd)
+        request = penalties.publish_revocation_request(uow, org, cmd)
         uow.commit()
     return {**request, "requested_by": cmd.by, "state": "sent to the registry",
             "next": "a registrar proposes the revocation at the registry and an approver approves it"}
-
-
-def publish_revocation_request(uow: UnitOfWork, org: DirectoryEntry, cmd: ImposePenalty) -> dict[str, Any]:
-    """Inside an open unit of work (also a task's result): inspection.revocation.requested, nothing revoked."""
-    today = uow.clock.today()
-    rules.check_penalty("warning", None, None, cmd.effective_on, org, today)  # dated within the organization's life
-    request = {"uscc": org.uscc, "request_id": new_id("RR"), "legal_basis": cmd.legal_basis, "facts": cmd.facts,
-               "found_on": cmd.effective_on.isoformat(), "requested_on": today.isoformat(), "task_id": cmd.task_id}
-    uow.publish("inspection.revocation.requested", org.uscc, request)
-    return request
 
 
 def propose_inclusion(cmd: IncludeManually, role: str, uow: UnitOfWork, policy: rules.Policy,
@@ -106,7 +99,7 @@ def _propose(uow: UnitOfWork, kind: str, org: DirectoryEntry, payload: dict[str,
     today = uow.clock.today()
     late = s.is_late(on, today, policy.entry_working_days, policy.holidays)
     s.require_late_reason(late, late_reason)
-    proposal = Proposal(new_id("SP"), kind, org.uscc, org.name, payload, on, by, role, uow.clock.now(), summary,
+    proposal = Proposal(proposal_id(), kind, org.uscc, org.name, payload, on, by, role, uow.clock.now(), summary,
                         late, late_reason if late else None, links={k: v for k, v in (links or {}).items() if v})
     uow.proposals.add(proposal)
     return proposal
@@ -151,6 +144,8 @@ def _carry_out(uow: UnitOfWork, p: Proposal, approver: str, credit_policy: Credi
     if p.kind == s.PENALTY:
         org = penalties.load_organization(uow, p.uscc)
         penalty = penalties.impose(uow, org, cmd, approved_by=approver)
+        if penalty is None:
+            return "revocation-requested"
         if cmd.task_id is not None and (task := uow.tasks.get(cmd.task_id)) is not None:
             _link_penalty(task, penalty.id)
         return penalty.id

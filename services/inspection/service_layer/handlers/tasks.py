@@ -50,8 +50,8 @@ def _penalty_proposal(uow: UnitOfWork, org: DirectoryEntry, penalty: commands.Im
                       policy: rules.Policy) -> None:
     """Issue 12: a result's penalty is proposed by the inspector who records it (a revocation is a request
     to the registry); task.penalty_id is set when the penalty is approved."""
-    if penalty.kind == "revocation":
-        sanctions.publish_revocation_request(uow, org, penalty)
+    if {m.kind for m in penalty.all_measures()} == {"revocation"}:
+        penalties.publish_revocation_request(uow, org, penalty)
     else:
         sanctions.add_penalty_proposal(uow, org, penalty, "inspector", policy)
 

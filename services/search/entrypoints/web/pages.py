@@ -41,6 +41,7 @@ _ENUMS: dict[str, dict[str, tuple[str, str]]] = {
                 "penalty": ("依法处罚", "Penalty imposed")},
     "penalty": {"warning": ("警告", "Warning"), "fine": ("罚款", "Fine"),
                 "confiscation": ("没收违法所得", "Confiscation of illegal gains"),
+                "replace_officials": ("责令撤换直接负责的主管人员", "Order to replace the officials responsible"),
                 "suspension": ("限期停止活动", "Suspension of activities"),
                 "revocation": ("撤销登记", "Revocation of registration")},
     "step": {"escalate_to_serious": ("转入严重违法失信名单", "Escalation to the serious list"),
