@@ -27,6 +27,14 @@ def proposal_id() -> str:
     return f"SP-{secrets.token_hex(8)}"
 
 
+def ensure_approver(role: str) -> None:
+    """Only an approver decides a sanction: checked before a proposal is even looked up, so a proposal's
+    existence tells nobody else anything."""
+    if role != APPROVER:
+        raise Forbidden(f"approving or rejecting a sanction needs the role {APPROVER}; you are {role}",
+                        rule=RULE_APPROVER_ROLE)
+
+
 @dataclass
 class Proposal:
     """One proposed sanction: what is to be done (`kind` and `payload`, service-specific), on which

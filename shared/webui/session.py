@@ -43,7 +43,7 @@ def page_principal(request: Request) -> Principal | None:
 
 
 def require_page_role(request: Request, *roles: str) -> Principal:
-    """The signed-in principal if it holds one of `roles` (admin always does)."""
+    """The signed-in principal if it holds one of `roles` (no super-role: admin holds only its own)."""
     principal = page_principal(request)
     if principal is None:
         raise LoginRequired("sign in to see this page")

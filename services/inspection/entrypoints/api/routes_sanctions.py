@@ -15,7 +15,7 @@ from services.inspection.entrypoints.api.deps import Container, IdPath, Page, Si
 from services.inspection.service_layer.handlers import sanctions
 from shared.auth import Principal
 from shared.decision_store import proposal_page, proposal_view
-from shared.decisions import Proposal
+from shared.decisions import Proposal, ensure_approver
 from shared.errors import NotFound
 from shared.schema_types import LongText, ShortText
 from shared.web import CurrentPrincipal
@@ -82,6 +82,7 @@ def get_sanction(proposal_id: IdPath, c: Container, who: CurrentPrincipal) -> di
 def approve(proposal_id: IdPath, c: Container, who: CurrentPrincipal, body: ApprovalIn | None = None) -> dict[str, Any]:
     """An approver approves: the act takes effect now, with its events (403 if you proposed it or are not an
     approver; 409 if it was decided already or its rules no longer hold)."""
+    ensure_approver(who.role)
     sanctions.approve(proposal_id, who.username, who.role, body.note if body else None, c.uow(), c.credit_policy)
     return _view(c, proposal_id)
 
@@ -89,6 +90,7 @@ def approve(proposal_id: IdPath, c: Container, who: CurrentPrincipal, body: Appr
 @router.post("/inspection/sanctions/{proposal_id}/rejection")
 def reject(proposal_id: IdPath, body: RejectionIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
     """An approver refuses the proposal, with the reason; nothing happens."""
+    ensure_approver(who.role)
     sanctions.reject(proposal_id, who.username, who.role, body.reason, c.uow())
     return _view(c, proposal_id)
 

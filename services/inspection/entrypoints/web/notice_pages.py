@@ -42,7 +42,7 @@ def notices(request: Request, c: Container, page: Page = 1,
 
 
 def _own_uscc(who: Any) -> str:
-    """Staff (admin passes every role check) have no organization of their own to show."""
+    """Only an org account has an organization of its own to show."""
     if not who.uscc:
         raise Forbidden("this page shows an organization's own notices: sign in with its account")
     return str(who.uscc)

@@ -17,7 +17,7 @@ from services.registry.entrypoints.api import schemas
 from services.registry.entrypoints.api.deps import Container, UsccPath
 from services.registry.service_layer import sanctions
 from shared.decision_store import proposal_page, proposal_view
-from shared.decisions import Proposal
+from shared.decisions import Proposal, ensure_approver
 from shared.errors import NotFound
 from shared.schema_types import LongText, ShortText
 from shared.web import CurrentPrincipal
@@ -103,6 +103,7 @@ def approve(proposal_id: ProposalId, c: Container, who: CurrentPrincipal,
             body: ApprovalIn | None = None) -> dict[str, Any]:
     """An approver approves: the organization is revoked now (403 if you proposed it or are not an approver;
     409 if it was decided already or its rules no longer hold)."""
+    ensure_approver(who.role)
     sanctions.approve(proposal_id, who.username, who.role, body.note if body else None, c.uow())
     return _view(c, proposal_id)
 
@@ -110,6 +111,7 @@ def approve(proposal_id: ProposalId, c: Container, who: CurrentPrincipal,
 @router.post("/registry/sanctions/{proposal_id}/rejection")
 def reject(proposal_id: ProposalId, body: RejectionIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
     """An approver refuses, with the reason; nothing is revoked (a request behind it waits again)."""
+    ensure_approver(who.role)
     sanctions.reject(proposal_id, who.username, who.role, body.reason, c.uow())
     return _view(c, proposal_id)
 
