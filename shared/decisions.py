@@ -8,11 +8,12 @@ an approval re-checks the act's rules at that moment (the organization may have 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from shared.errors import Forbidden, RuleViolation
+from shared.errors import Forbidden, NotFound, RuleViolation
 
 APPROVER = "approver"
 RULE_APPROVER_ROLE = "four-eyes: only an approver (the bureau's responsible person) approves a sanction"
@@ -91,3 +92,35 @@ class Proposal:
             raise Forbidden(f"only {self.proposed_by}, who proposed {self.id}, can withdraw it", rule=RULE_WITHDRAW_OWN)
         self._ensure_open()
         self.state, self.decided_by, self.decided_at, self.decision_note = "withdrawn", username, at, reason
+
+
+class ProposalStore(Protocol):
+    def get(self, proposal_id: str) -> Proposal | None: ...
+
+    def save_decision(self, proposal: Proposal) -> None: ...
+
+
+class DecisionUnit(Protocol):
+    """What deciding needs of a service's unit of work: its proposals, its clock, a transaction."""
+
+    proposals: Any
+    clock: Any
+
+    def __enter__(self) -> Any: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+def decide(uow: DecisionUnit, proposal_id: str, act: Callable[[Proposal], None]) -> Proposal:
+    """Load a proposal, let `act` decide it (approve and carry out, reject, withdraw, with whatever else the
+    service does in the same transaction), write the decision (once: shared/decision_store.py) and commit."""
+    with uow:
+        proposal = uow.proposals.get(proposal_id)
+        if proposal is None:
+            raise NotFound(f"no sanction proposal {proposal_id}")
+        act(proposal)
+        uow.proposals.save_decision(proposal)
+        uow.commit()
+    return proposal

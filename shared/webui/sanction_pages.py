@@ -3,7 +3,7 @@ sanctions: the queue of proposals and one proposal with the approver's approve/r
 proposer's withdrawal. Each service gives its URL prefix, how to read its proposals and its handlers."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -11,6 +11,8 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from shared.auth import Principal
+from shared.decision_routes import DecisionApi
+from shared.decision_store import proposal_page, proposal_view
 from shared.errors import NotFound, SocregError
 from shared.webui.pages import Pages, page_router
 from shared.webui.session import check_csrf, require_page_role
@@ -71,6 +73,25 @@ class SanctionPages:
     reject: Callable[[Request, str, Principal, str], None]
     withdraw: Callable[[Request, str, Principal, str | None], None]
     result_url: Callable[[dict[str, Any]], str | None]
+
+
+def pages_of(api: DecisionApi, prefix: str, kinds: Mapping[str, str],
+             result_url: Callable[[dict[str, Any]], str | None]) -> SanctionPages:
+    """The pages of a service's decisions, from its decision API (shared/decision_routes.py)."""
+    def named(row: dict[str, Any]) -> dict[str, Any]:
+        return {**row, "kind_zh": kinds.get(row["kind"], row["kind"])}
+
+    def page(request: Request, n: int, state: str | None) -> dict[str, Any]:
+        with api.read_session(request) as session:
+            found = proposal_page(session, api.table, page=n, size=50, state=state)
+        return {**found, "items": [named(r) for r in found["items"]]}
+
+    def one(request: Request, proposal_id: str) -> dict[str, Any] | None:
+        with api.read_session(request) as session:
+            found = proposal_view(session, api.table, proposal_id)
+        return None if found is None else named(found)
+
+    return SanctionPages(prefix, page, one, api.approve, api.reject, api.withdraw, result_url)  # type: ignore[arg-type]
 
 
 def sanction_router(spec: SanctionPages) -> APIRouter:

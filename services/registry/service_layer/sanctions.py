@@ -9,7 +9,7 @@ from services.registry.domain import commands
 from services.registry.domain import sanctions as s
 from services.registry.service_layer import handlers
 from services.registry.service_layer.ports import UnitOfWork
-from shared.decisions import Proposal, proposal_id
+from shared.decisions import Proposal, decide, proposal_id
 from shared.errors import NotFound, RuleViolation
 
 
@@ -42,35 +42,26 @@ def _open_request(uow: UnitOfWork, request_id: str, uscc: str) -> dict[str, Any]
 
 
 def approve(proposal_id: str, by: str, role: str, note: str | None, uow: UnitOfWork) -> Proposal:
-    with uow:
-        proposal = _load(uow, proposal_id)
-        proposal.ensure_approvable_by(by, role)
+    def act(proposal: Proposal) -> None:
+        proposal.ensure_approvable_by(by, role)  # before anything of the act is done
         org = handlers.revoke_in(uow, s.command_of(proposal.payload), approved_by=by)
         uow.revocation_requests.close_for(org.uscc)
         proposal.approve(by, role, uow.clock.now(), note, org.uscc)
-        uow.proposals.save_decision(proposal)
-        uow.commit()
-    return proposal
+    return decide(uow, proposal_id, act)
 
 
 def reject(proposal_id: str, by: str, role: str, reason: str, uow: UnitOfWork) -> Proposal:
-    with uow:
-        proposal = _load(uow, proposal_id)
+    def act(proposal: Proposal) -> None:
         proposal.reject(by, role, uow.clock.now(), reason)
-        uow.proposals.save_decision(proposal)
         _reopen(uow, proposal)
-        uow.commit()
-    return proposal
+    return decide(uow, proposal_id, act)
 
 
 def withdraw(proposal_id: str, by: str, reason: str | None, uow: UnitOfWork) -> Proposal:
-    with uow:
-        proposal = _load(uow, proposal_id)
+    def act(proposal: Proposal) -> None:
         proposal.withdraw(by, uow.clock.now(), reason)
-        uow.proposals.save_decision(proposal)
         _reopen(uow, proposal)
-        uow.commit()
-    return proposal
+    return decide(uow, proposal_id, act)
 
 
 def _reopen(uow: UnitOfWork, proposal: Proposal) -> None:
@@ -82,10 +73,3 @@ def _reopen(uow: UnitOfWork, proposal: Proposal) -> None:
 def receive_request(uow: UnitOfWork, request: dict[str, Any]) -> None:
     """From inspection.revocation.requested (inside the consumer's unit of work): queued for a registrar."""
     uow.revocation_requests.add({**request, "state": "open", "proposal_id": None, "received_at": uow.clock.now()})
-
-
-def _load(uow: UnitOfWork, proposal_id: str) -> Proposal:
-    proposal = uow.proposals.get(proposal_id)
-    if proposal is None:
-        raise NotFound(f"no sanction proposal {proposal_id}")
-    return proposal

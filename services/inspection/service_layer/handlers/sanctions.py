@@ -20,8 +20,8 @@ from services.inspection.domain.model import DirectoryEntry, Task
 from services.inspection.domain.penalty_decision import check_decision
 from services.inspection.service_layer.handlers import acting, credit_actions, penalties
 from services.inspection.service_layer.ports import UnitOfWork
-from shared.decisions import Proposal, proposal_id
-from shared.errors import InvalidInput, NotFound, RuleViolation
+from shared.decisions import Proposal, decide, proposal_id
+from shared.errors import InvalidInput, RuleViolation
 
 
 def propose_penalty(cmd: ImposePenalty, role: str, uow: UnitOfWork, policy: rules.Policy) -> Proposal:
@@ -81,14 +81,17 @@ def propose_removal(cmd: RemoveEntry, role: str, uow: UnitOfWork, policy: rules.
     return proposal
 
 
-def propose_application_approval(cmd: Decide, role: str, uow: UnitOfWork, policy: rules.Policy) -> Proposal:
+def propose_application_approval(cmd: Decide, role: str, uow: UnitOfWork, policy: rules.Policy,
+                                 credit_policy: CreditPolicy | None = None) -> Proposal:
     with uow:
         app = credit_actions.pending_application(uow, cmd.application_id, cmd.kind)
         if any(p.payload.get("application_id") == app["id"] for p in uow.proposals.open_for(app["uscc"], s.APPLICATION)):
             raise RuleViolation(f"application {app['id']} already awaits approval", rule="four-eyes: one open proposal")
         org = penalties.load_organization(uow, app["uscc"])
+        credit_actions.check_approval(uow, app, cmd, credit_policy)  # an objection's corrections (R8.4.4)
         proposal = _propose(uow, s.APPLICATION, org, s.payload_of(cmd), uow.clock.today(), cmd.by, role,
-                            s.application_summary(app, org.name), policy, None, {"application_id": app["id"]})
+                            s.application_summary(app, org.name, cmd.void_cause), policy, None,
+                            {"application_id": app["id"]})
         uow.commit()
     return proposal
 
@@ -110,32 +113,18 @@ def _propose(uow: UnitOfWork, kind: str, org: DirectoryEntry, payload: dict[str,
 
 def approve(proposal_id: str, by: str, role: str, note: str | None, uow: UnitOfWork,
             credit_policy: CreditPolicy) -> Proposal:
-    with uow:
-        proposal = _load(uow, proposal_id)
-        proposal.ensure_approvable_by(by, role)
-        result_id = _carry_out(uow, proposal, by, credit_policy)
-        proposal.approve(by, role, uow.clock.now(), note, result_id)
-        uow.proposals.save_decision(proposal)
-        uow.commit()
-    return proposal
+    def act(proposal: Proposal) -> None:
+        proposal.ensure_approvable_by(by, role)  # before anything of the act is done
+        proposal.approve(by, role, uow.clock.now(), note, _carry_out(uow, proposal, by, credit_policy))
+    return decide(uow, proposal_id, act)
 
 
 def reject(proposal_id: str, by: str, role: str, reason: str, uow: UnitOfWork) -> Proposal:
-    with uow:
-        proposal = _load(uow, proposal_id)
-        proposal.reject(by, role, uow.clock.now(), reason)
-        uow.proposals.save_decision(proposal)
-        uow.commit()
-    return proposal
+    return decide(uow, proposal_id, lambda p: p.reject(by, role, uow.clock.now(), reason))
 
 
 def withdraw(proposal_id: str, by: str, reason: str | None, uow: UnitOfWork) -> Proposal:
-    with uow:
-        proposal = _load(uow, proposal_id)
-        proposal.withdraw(by, uow.clock.now(), reason)
-        uow.proposals.save_decision(proposal)
-        uow.commit()
-    return proposal
+    return decide(uow, proposal_id, lambda p: p.withdraw(by, uow.clock.now(), reason))
 
 
 def _carry_out(uow: UnitOfWork, p: Proposal, approver: str, credit_policy: CreditPolicy) -> str:
@@ -158,10 +147,3 @@ def _carry_out(uow: UnitOfWork, p: Proposal, approver: str, credit_policy: Credi
 
 def _link_penalty(task: Task, penalty_id: str) -> None:
     task.penalty_id = penalty_id
-
-
-def _load(uow: UnitOfWork, proposal_id: str) -> Proposal:
-    proposal = uow.proposals.get(proposal_id)
-    if proposal is None:
-        raise NotFound(f"no sanction proposal {proposal_id}")
-    return proposal

@@ -4,53 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
-
-from services.registry.adapters.orm import sanction_proposals
-from services.registry.bootstrap import RegistryContainer
 from services.registry.domain.sanctions import KINDS
-from services.registry.service_layer import sanctions
-from shared.auth import Principal
-from shared.decision_store import proposal_page, proposal_view
-from shared.webui.sanction_pages import SanctionPages, sanction_router
-
-PREFIX = "/registry/web/sanctions"
-
-
-def _c(request: Request) -> RegistryContainer:
-    return request.app.state.registry
-
-
-def _named(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "kind_zh": KINDS.get(row["kind"], row["kind"])}
-
-
-def _page(request: Request, n: int, state: str | None) -> dict[str, Any]:
-    with _c(request).db.read_session() as session:
-        found = proposal_page(session, sanction_proposals, page=n, size=50, state=state)
-    return {**found, "items": [_named(r) for r in found["items"]]}
-
-
-def _one(request: Request, proposal_id: str) -> dict[str, Any] | None:
-    with _c(request).db.read_session() as session:
-        found = proposal_view(session, sanction_proposals, proposal_id)
-    return None if found is None else _named(found)
-
-
-def _approve(request: Request, pid: str, who: Principal, note: str | None) -> None:
-    sanctions.approve(pid, who.username, who.role, note, _c(request).uow())
-
-
-def _reject(request: Request, pid: str, who: Principal, reason: str) -> None:
-    sanctions.reject(pid, who.username, who.role, reason, _c(request).uow())
-
-
-def _withdraw(request: Request, pid: str, who: Principal, reason: str | None) -> None:
-    sanctions.withdraw(pid, who.username, reason, _c(request).uow())
+from services.registry.entrypoints.api.sanction_routes import API
+from shared.webui.sanction_pages import pages_of, sanction_router
 
 
 def _result_url(p: dict[str, Any]) -> str | None:
     return f"/registry/web/organizations/{p['uscc']}" if p["state"] == "approved" else None
 
 
-router = sanction_router(SanctionPages(PREFIX, _page, _one, _approve, _reject, _withdraw, _result_url))
+router = sanction_router(pages_of(API, "/registry/web/sanctions", KINDS, _result_url))
