@@ -63,11 +63,15 @@ class Settings(BaseSettings):
     signin_first_delay_seconds: float = Field(1.0, ge=0, le=600)
     signin_max_delay_seconds: float = Field(60.0, ge=0, le=3600)
     signin_lock_minutes: int = Field(15, ge=1, le=7 * 24 * 60)  # an admin unlocks sooner: socreg user unlock
+    signin_parallel_checks: int = Field(1, ge=1, le=64)  # password checks at once per process (argon2, ~0.1 s CPU)
     totp_required_roles: tuple[str, ...] = ("approver", "admin")  # outside the demo (demo=false)
     totp_issuer: str = Field("socreg", min_length=1, max_length=40, pattern=r"^[^:]+$")  # shown by the app
 
     # domain settings (domain-rules.md tags in comments)
     foundation_levels: tuple[str, ...] = ("city",)  # R1.3 [UNCONFIRMED]: which levels register foundations
+    # R5.1 [UNCONFIRMED]: a 换届 or a new legal representative needs a financial audit first (SHT 27, MFQ 22, JJH 37);
+    # no text sets how recent it must be: one issued within this many days before the change counts (once)
+    governance_audit_window_days: int = Field(180, ge=1, le=3650)
 
     # inspection (issue 4)
     inspection_min_ratio_city: float = Field(4.0, ge=0, le=100)  # R6.2 L45 art. 5
@@ -135,6 +139,9 @@ class Settings(BaseSettings):
     rating_promotion_after_years: int = Field(0, ge=0, le=10)  # R9.2 晋级评估 [LOCAL]; 0: not allowed
     rating_score_bands: tuple[float, ...] = ()  # R9.8 [LOCAL]: lowest score of 1A..5A; empty: not checked
     rating_serious_list_effect: Literal["downgrade", "cancel", "none"] = "downgrade"  # R8.5.1/R9.6 [UNCONFIRMED]
+    # dormancy candidates and late reports (issue 13 items 8, 9)
+    registry_dormancy_missed_years: int = Field(2, ge=1, le=20)  # R2.4.3 [LOCAL]: consecutive years missed
+    rating_late_report_counts_as_absent: bool = False  # R9.6: a late report is 未参加年度检查 only if on
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> "Settings":

@@ -74,5 +74,6 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, bus: Bus | None
     bus = bus or build_bus(settings)
     relay = OutboxRelay(db, bus, batch_size=settings.relay_batch_size, poll_seconds=settings.relay_poll_seconds)
     return RegistryContainer(settings, clock or SystemClock(), db, bus, relay,
-                             Policy(foundation_levels=settings.foundation_levels),
+                             Policy(foundation_levels=settings.foundation_levels,
+                                    audit_window_days=settings.governance_audit_window_days),
                              report_policy=report_policy(settings), rating_policy=rating_policy(settings))

@@ -10,6 +10,7 @@ from shared.decision_store import proposals_table
 from shared.types import UtcDateTime
 
 from services.registry.adapters.json_text import JsonText
+from services.registry.domain.audits import FinancialAudit
 from services.registry.domain.investigation import Investigation
 from services.registry.domain.model import ChangeRecord, KnownPenalty, Organization, User
 from services.registry.domain.signin import Throttle, UserSession
@@ -202,6 +203,34 @@ rating_changes = Table(
     UniqueConstraint("rating_id", "cause", name="uq_rating_changes_cause"),  # one downgrade per cause
 )
 
+# 评估等级证书和牌匾 (R9.1, R9.6): one numbered set per 3A+ grade, recalled on a downgrade or cancellation,
+# returned within 15 days or publicly declared void (0008); SQLAlchemy Core (adapters/certificate_repository.py)
+rating_certificates = Table(
+    "rating_certificates", metadata,
+    Column("number", String(30), primary_key=True),
+    Column("rating_id", _id, ForeignKey("ratings.id"), nullable=False, index=True),
+    Column("uscc", String(18), ForeignKey("organizations.uscc"), nullable=False, index=True),
+    Column("grade", String(2), nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("valid_until", Date, nullable=False),
+    Column("issued_by", String(100), nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("state", String(12), nullable=False),  # issued -> return_due -> returned | voided
+    Column("replaces", String(30)),
+    Column("recalled_on", Date),
+    Column("recall_reason", Text),
+    Column("return_due_on", Date),
+    Column("returned_on", Date),
+    Column("returned_by", String(100)),
+    Column("returned_at", UtcDateTime()),
+    Column("voided_on", Date),
+    Column("void_notice", Text),
+    Column("voided_by", String(100)),
+    Column("voided_at", UtcDateTime()),
+    Column("version", Integer, nullable=False),
+    Index("ix_rating_certificates_state_due", "state", "return_due_on"),
+)
+
 # 立案调查 recorded by the registrar (R9.3, L39 art. 7(4)); no event carries them (0003)
 investigations = Table(
     "investigations", metadata,
@@ -244,6 +273,34 @@ revocation_requests = Table(
 )
 
 
+# ---- governance (issue 13 items 5-6): a foundation's board as registered or last changed (R2.1.4, JJH arts 20-24),
+# and the financial audits a 换届 or a change of legal representative needs first (R5.1) (0007)
+foundation_governance = Table(
+    "foundation_governance", metadata,
+    Column("uscc", String(18), ForeignKey("organizations.uscc"), primary_key=True),
+    Column("content", JsonText(), nullable=False),
+    Column("term_years", Integer, nullable=False),
+    Column("term_started_on", Date, nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+financial_audits = Table(
+    "financial_audits", metadata,
+    Column("id", _id, primary_key=True, autoincrement=True),
+    Column("uscc", String(18), ForeignKey("organizations.uscc"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("firm", String(200), nullable=False),
+    Column("report_number", String(200), nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("used_on", Date),
+    Column("used_for", String(30)),
+    UniqueConstraint("uscc", "firm", "report_number", name="uq_financial_audits_report"),
+)
+
+
 def start_mappers() -> None:
     global _mapped
     if _mapped:
@@ -257,4 +314,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Rating, ratings, version_id_col=ratings.c.version)
     mapper_registry.map_imperatively(RatingChange, rating_changes)
     mapper_registry.map_imperatively(Investigation, investigations, version_id_col=investigations.c.version)
+    mapper_registry.map_imperatively(FinancialAudit, financial_audits)
     _mapped = True

@@ -5,7 +5,9 @@ from __future__ import annotations
 from services.registry.adapters.report_repository import (SqlInvestigationRepository, SqlRatingRepository,
                                                           SqlReportRepository)
 from services.registry.adapters.orm import sanction_proposals
+from services.registry.adapters.certificate_repository import SqlCertificateRepository
 from services.registry.adapters.accounts_repository import SqlSignInRepository
+from services.registry.adapters.governance_repository import SqlGovernanceRepository
 from services.registry.adapters.repository import SqlOrganizationRepository, SqlUserRepository
 from services.registry.adapters.sanction_repository import SqlRevocationRequestRepository
 from shared.db import SqlUnitOfWork
@@ -19,9 +21,11 @@ class RegistryUnitOfWork(SqlUnitOfWork):
         self.signin = SqlSignInRepository(self.session)
         self.reports = SqlReportRepository(self.session)
         self.ratings = SqlRatingRepository(self.session)
+        self.certificates = SqlCertificateRepository(self.session)
         self.investigations = SqlInvestigationRepository(self.session)
         self.proposals = SqlProposalRepository(self.session, sanction_proposals)
         self.revocation_requests = SqlRevocationRequestRepository(self.session)
+        self.governance = SqlGovernanceRepository(self.session)
 
     def __enter__(self) -> "RegistryUnitOfWork":
         super().__enter__()

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from services.registry.domain.governance import Governance
+
 
 @dataclass(frozen=True)
 class LegalRepresentative:
@@ -33,6 +35,7 @@ class RegisterOrganization:
     uscc: str | None = None  # an existing organization migrated in
     registered_on: date | None = None  # defaults to today; migrated organizations keep their own
     by: str = "system"
+    governance: Governance | None = None  # a foundation's board (R2.1.4, JJH arts 20-24)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,20 @@ class ChangeRegistration:
     changes: dict[str, object]
     by: str
     expected_version: int | None = None
+    general_election: bool = False  # 换届 (R5.1: needs a financial audit first)
+    governance: Governance | None = None  # a foundation's new or amended board (JJH arts 20-24)
+
+
+@dataclass(frozen=True)
+class RecordAudit:
+    """A financial audit (换届审计 / 离任审计) of the organization, recorded by the registrar (R5.1)."""
+
+    uscc: str
+    kind: str
+    firm: str
+    report_number: str
+    issued_on: date
+    by: str
 
 
 @dataclass(frozen=True)

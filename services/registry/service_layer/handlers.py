@@ -8,6 +8,7 @@ from decimal import Decimal
 from services.registry.domain import commands, rules
 from services.registry.domain import uscc as uscc_rules
 from services.registry.domain.model import CHANGEABLE, ChangeRecord, KnownPenalty, Organization, User
+from services.registry.service_layer import governance
 from services.registry.service_layer.ports import UnitOfWork
 from shared.auth import ROLES, check_password_policy, check_username, hash_password
 from shared.errors import Conflict, FieldError, InvalidInput, NotFound, RuleFailures, RuleViolation
@@ -18,6 +19,7 @@ class Policy:
     """Settings the rules read (R1.3 foundation levels is UNCONFIRMED, hence a setting)."""
 
     foundation_levels: tuple[str, ...] = ("city",)
+    audit_window_days: int = 180  # R5.1 [UNCONFIRMED]: an audit counts for a change within this many days
 
 
 def _shape(src: commands.RegisterOrganization | Organization) -> rules.Shape:
@@ -57,6 +59,7 @@ def register_organization(cmd: commands.RegisterOrganization, uow: UnitOfWork, p
                                                         and o.status == "active"])
         org = _new_organization(cmd, uscc, cmd.registered_on or uow.clock.today())
         uow.organizations.add_many([org])
+        governance.store_registrations(uow, [cmd], [org], cmd.by)
         _announce_registrations(uow, [org], cmd.by)
         uow.commit()
     return org
@@ -71,6 +74,7 @@ def import_register(cmds: list[commands.RegisterOrganization], uow: UnitOfWork, 
         usccs = _assign_usccs(cmds, shapes, uow)
         orgs = [_new_organization(cmd, uscc, cmd.registered_on or uow.clock.today()) for cmd, uscc in zip(cmds, usccs)]
         uow.organizations.add_many(orgs)
+        governance.store_registrations(uow, cmds, orgs, cmds[0].by if cmds else "system")
         _announce_registrations(uow, orgs, cmds[0].by if cmds else "system")
         uow.commit()
     return [org.uscc for org in orgs]
@@ -79,6 +83,7 @@ def import_register(cmds: list[commands.RegisterOrganization], uow: UnitOfWork, 
 def _check_application(cmd: commands.RegisterOrganization, uow: UnitOfWork, policy: Policy) -> rules.Shape:
     shape = _shape(cmd)
     rules.check_fields(shape, policy.foundation_levels)
+    governance.check_application(cmd)  # R2.1.4: a foundation's board (JJH arts 20-24)
     today, failures = uow.clock.today(), RuleFailures()
     for field_name in ("established_on", "registered_on"):
         value = getattr(cmd, field_name)
@@ -182,10 +187,13 @@ def change_registration(cmd: commands.ChangeRegistration, uow: UnitOfWork, polic
             raise Conflict(f"the record changed meanwhile (version {org.version}, you had {cmd.expected_version})",
                            rule="optimistic concurrency")
         diffs = _apply_changes(org, cmd.changes)
-        if not diffs:
+        plan = governance.plan_change(uow, org, cmd, diffs)  # 换届, a foundation's board (R2.1.4, R5.1)
+        if not diffs and not plan.changes:
             raise InvalidInput("nothing to change: every given value equals the current one", rule="change.empty")
         rules.check_fields(_shape(org), policy.foundation_levels)
+        governance.check_change(org, cmd, plan)
         _recheck_identity(uow, org, diffs)
+        diffs += governance.apply_change(uow, org, cmd, plan, policy)  # 409 without the audit R5.1 needs
         for field_name, old, new in diffs:
             _record(uow, org, "change", cmd.by, field=field_name, old=old, new=new)
         uow.publish("registry.organization.changed", org.uscc, {

@@ -5,7 +5,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from services.registry.domain.certificates import Certificate
 from services.registry.domain.annual_report import AnnualReport, FilingOrganization, Transition
+from services.registry.domain.audits import FinancialAudit
+from services.registry.domain.governance import Governance
 from services.registry.domain.investigation import Investigation
 from services.registry.domain.model import ChangeRecord, Clash, KnownPenalty, Organization, User
 from services.registry.domain.rating import Rating, RatingChange, ReportStanding
@@ -103,6 +106,20 @@ class RatingRepository(Protocol):
 
     def rated_in_overdue_sweep(self, sweep_id: str) -> list[tuple[str, int, date]]: ...
 
+    def rated_absent(self, year: int, closed_on: date) -> list[tuple[str, int, date]]: ...
+
+
+class CertificateRepository(Protocol):
+    def add(self, cert: Certificate) -> None: ...
+
+    def get(self, number: str) -> Certificate | None: ...
+
+    def outstanding(self, rating_id: int) -> Certificate | None: ...
+
+    def count_for(self, rating_id: int) -> int: ...
+
+    def update(self, cert: Certificate) -> None: ...
+
 
 class InvestigationRepository(Protocol):
     def of(self, uscc: str) -> list[Investigation]: ...
@@ -134,15 +151,31 @@ class RevocationRequestRepository(Protocol):
     def close_for(self, uscc: str) -> None: ...
 
 
+class GovernanceRepository(Protocol):
+    def get(self, uscc: str) -> tuple[Governance, date] | None: ...
+
+    def put_many(self, rows: list[tuple[str, Governance, date]], by: str, at: datetime) -> None: ...
+
+    def replace(self, uscc: str, governance: Governance, term_started_on: date, by: str, at: datetime) -> None: ...
+
+    def audits(self, uscc: str) -> list[FinancialAudit]: ...
+
+    def audit_exists(self, uscc: str, firm: str, report_number: str) -> bool: ...
+
+    def add_audit(self, audit: FinancialAudit) -> None: ...
+
+
 class UnitOfWork(Protocol):
     source: str
     organizations: OrganizationRepository
     users: UserRepository
     reports: ReportRepository
     ratings: RatingRepository
+    certificates: CertificateRepository
     investigations: InvestigationRepository
     proposals: ProposalRepository
     revocation_requests: RevocationRequestRepository
+    governance: GovernanceRepository
     clock: Clock
 
     def __enter__(self) -> "UnitOfWork": ...

@@ -16,6 +16,7 @@ from shared.audit import audit_log
 from socreg.app import Platform
 from tests.fixtures.platform import TEST_SECRET, login
 from tests.registry.factories import id_number, registration_body
+from tests.registry.governance_bodies import audit_body
 
 ORGS = "/registry/organizations"
 Headers = dict[str, str]
@@ -96,6 +97,8 @@ def test_history_showing_a_changed_id_number_is_recorded_and_pages_mask_it(
         client: TestClient, registrar: Headers, inspector: Headers, platform: Platform) -> None:
     uscc = register(client, registrar, 7)["uscc"]
     new_lr = {"name": "李四", "id_number": id_number(70), "phone": "13912345678"}
+    audited = client.post(f"{ORGS}/{uscc}/audits", json=audit_body("departure"), headers=registrar)  # R5.1 first
+    assert audited.status_code == 201, audited.text
     assert client.patch(f"{ORGS}/{uscc}", json={"legal_representative": new_lr}, headers=registrar).status_code == 200
     history = client.get(f"{ORGS}/{uscc}/history", headers={**inspector, "X-Request-ID": "req-history-7"})
     assert id_number(70) in history.text

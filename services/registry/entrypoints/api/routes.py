@@ -12,6 +12,7 @@ from services.registry.domain import uscc as uscc_rules
 from services.registry.entrypoints.api import personal_data, schemas
 from services.registry.entrypoints.api.auth_routes import auth_router
 from services.registry.entrypoints.api.deps import Container, UsccPath
+from services.registry.entrypoints.api.governance_routes import governance_router
 from services.registry.service_layer import handlers
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
@@ -19,6 +20,7 @@ from shared.web import CurrentPrincipal
 
 router = APIRouter()
 router.include_router(auth_router)  # /auth/token, /auth/logout, /auth/totp, /auth/accounts/{username}/unlock
+router.include_router(governance_router)  # /registry/organizations/{uscc}/governance, .../audits
 ORG = "/registry/organizations/{uscc}"
 
 
@@ -39,6 +41,10 @@ def _record(c: Container, uscc: str) -> dict[str, Any]:
              response_model=schemas.OrganizationOut, tags=["registry"])
 async def register(body: schemas.RegistrationIn, c: Container, who: CurrentPrincipal,
                    response: Response) -> dict[str, Any]:
+    """Register an organization (registrar). Every rule of domain-rules.md §2.1 applies: 422 naming each
+    field and its article, 409 naming the rule. A new foundation gives its board in `governance` (R2.1.4,
+    JJH arts 20-24: 5-25 directors, terms of at most 5 years, near relatives, paid directors, officers,
+    meetings and quorum, the legal representative's residency, supervisors)."""
     who.require("registrar")
     members = body.members or schemas.MembersIn()
     cmd = commands.RegisterOrganization(
@@ -48,7 +54,8 @@ async def register(body: schemas.RegistrationIn, c: Container, who: CurrentPrinc
         established_on=body.established_on, supervising_unit=body.supervising_unit,
         members_individual=members.individual if body.members else None,
         members_unit=members.unit if body.members else None, foundation_kind=body.foundation_kind,
-        charity=body.charity, uscc=body.uscc, registered_on=body.registered_on, by=who.username)
+        charity=body.charity, uscc=body.uscc, registered_on=body.registered_on, by=who.username,
+        governance=body.governance.to_domain() if body.governance else None)
     org = await to_thread.run_sync(handlers.register_organization, cmd, c.uow(), c.policy, limiter=c.write_limiter)
     response.headers["Location"] = f"/registry/organizations/{org.uscc}"
     return views.present(org)
@@ -85,8 +92,14 @@ def get_organization(uscc: UsccPath, c: Container, who: CurrentPrincipal) -> dic
 
 @router.patch(ORG, response_model=schemas.OrganizationOut, tags=["registry"])
 def change(uscc: UsccPath, body: schemas.ChangeIn, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    """Change registration (变更登记, registrar; R2.2.2 items). A 换届 (`general_election: true`) or a new
+    legal representative is accepted only once the financial audit R5.1 asks for is recorded (POST
+    .../audits; 409 naming SHT art. 27, MFQ art. 22 or JJH art. 37 without); a foundation gives the board
+    after the change in `governance`, checked against JJH arts 20-24. A refused change changes nothing."""
     who.require("registrar")
-    cmd = commands.ChangeRegistration(uscc, body.changes(), who.username, body.expected_version)
+    cmd = commands.ChangeRegistration(uscc, body.changes(), who.username, body.expected_version,
+                                      general_election=body.general_election,
+                                      governance=body.governance.to_domain() if body.governance else None)
     return views.present(handlers.change_registration(cmd, c.uow(), c.policy))
 
 

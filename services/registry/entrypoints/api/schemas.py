@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from services.registry.entrypoints.api.governance_schemas import GovernanceIn
 from shared.schema_types import LongText, Name, ShortText
 
 OrgType = Literal["social_group", "social_service", "foundation"]
@@ -67,6 +68,10 @@ class RegistrationIn(_Body):
     charity: bool = False
     uscc: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None = None
     registered_on: date | None = Field(None, ge=date(1949, 10, 1))
+    governance: GovernanceIn | None = Field(None, description="foundations only: the board (理事会), supervisors "
+                                            "(监事) and charter terms, checked against JJH arts 20-24 (R2.1.4). "
+                                            "Required for a new foundation; optional for one migrated in with "
+                                            "its uscc; not given for social groups and social services")
 
     @model_validator(mode="after")
     def _members_only_for_groups(self) -> "RegistrationIn":
@@ -89,16 +94,26 @@ class ChangeIn(_Body):
     name: Name | None = None
     domicile: ShortText | None = None
     business_scope: LongText | None = None
-    legal_representative: LegalRepresentativeChange | None = None
+    legal_representative: LegalRepresentativeChange | None = Field(
+        None, description="a new person (another id_number) needs a 离任审计 or 换届审计 recorded first (POST "
+        ".../audits; SHT art. 27, MFQ art. 22, JJH art. 37: 409 without); a foundation's new chair comes with "
+        "its board in `governance`")
     registered_funds: Yuan | None = None
     supervising_unit: ShortText | None = None
     members: MembersIn | None = None
     category: Category | None = None
     foundation_kind: Literal["public", "non_public"] | None = None
     expected_version: int | None = Field(None, ge=1, description="optimistic concurrency: the version you read")
+    general_election: bool = Field(False, description="换届: the organization elected its leadership anew. A social "
+                                   "group or foundation needs a 换届审计 recorded first (SHT art. 27, JJH art. 37: "
+                                   "409 without); a foundation gives its new board in `governance`")
+    governance: GovernanceIn | None = Field(None, description="foundations only: the board after the change "
+                                            "(JJH arts 20-24), required with a 换届 or a new legal representative "
+                                            "(the chair), with the meeting that elected the officers")
 
     def changes(self) -> dict[str, Any]:
-        body = self.model_dump(exclude_unset=True, exclude={"expected_version"}, exclude_none=True)
+        body = self.model_dump(exclude_unset=True, exclude={"expected_version", "general_election", "governance"},
+                               exclude_none=True)
         return body
 
 

@@ -76,6 +76,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "change.deregistration": ("注销登记", "Deregistered"), "change.revocation": ("撤销登记", "Revoked"),
     "change.charity_recognition": ("认定为慈善组织", "Recognized as a charity"),
     "change.fundraising_qualification": ("取得公开募捐资格", "Public fundraising qualification"),
+    "change.financial_audit": ("财务审计（换届/离任）", "Financial audit (换届/离任)"),
     "type.social_group": ("社会团体", "Social group"), "type.social_service": ("社会服务机构", "Social service"),
     "type.foundation": ("基金会", "Foundation"),
     "reports.year": ("年度", "Year"), "reports.state": ("状态", "State"), "reports.deadline": ("截止日期", "Deadline"),
