@@ -10,12 +10,14 @@ each on a new connection from one of a few loopback source addresses (127.0.K.2,
 server's per-address throttling sees distinct clients), cycling over the registrar's own name and a few
 unknown ones.
 
-The server is measured in alternating slices, quiet and flooded (quiet, flood, flood, quiet), each
-starting with the server idle; every flooded slice starts a fresh flood (new addresses, new unknown
-names), so the throttle's ramp (the first guesses each verify a password) is inside every measurement.
-The figure is the flooded slices' registrations/s over the quiet slices'. For contrast, the same is
-measured on a server whose throttling is set out of reach (every guess costs an argon2 verification):
-what the throttle saves."""
+The server is measured in rounds of a quiet slice and a flooded pair, the order alternating (quiet,
+flood; flood, quiet), each slice starting with the server idle. In a flooded pair the flood starts as the
+first slice's load does (the onset: its first guesses each cost a password check until the throttle
+engages) and goes on until no guess has cost a check for 5 s (the throttle has engaged for every name
+and address the flood uses), then through the second slice (the steady state).
+Every round's flood is a fresh one (new addresses, new unknown names). The figures are the onset's and
+the steady state's registrations/s over the quiet slices'. For contrast, the same is measured on a server
+whose throttling is set out of reach (every guess costs an argon2 check): what the throttle saves."""
 from __future__ import annotations
 
 import http.client
@@ -79,20 +81,24 @@ class Flood:
 class ServerResult:
     label: str
     quiet: Measured | None = None
-    flooded: Measured | None = None
+    onset: Measured | None = None    # the flood starts as the load does: the throttle is not engaged yet
+    steady: Measured | None = None   # the same flood, going on
     flood: Flood = field(default_factory=Flood)
+    settle_s: list[float] = field(default_factory=list)  # from the onset's end until no guess cost a check
     skipped: str | None = None
 
-    @property
-    def ratio(self) -> float | None:
-        if self.quiet is None or self.flooded is None or not self.quiet.load.ok_per_s:
+    def ratio(self, kind: str) -> float | None:
+        flooded = getattr(self, kind)
+        if self.quiet is None or flooded is None or not self.quiet.load.ok_per_s:
             return None
-        return self.flooded.load.ok_per_s / self.quiet.load.ok_per_s
+        return float(flooded.load.ok_per_s / self.quiet.load.ok_per_s)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "skipped": self.skipped, "ratio": None if self.ratio is None else round(self.ratio, 3),
-                "quiet": self.quiet and self.quiet.as_dict(), "flooded": self.flooded and self.flooded.as_dict(),
-                "flood": self.flood.as_dict()}
+        ratios = {kind: self.ratio(kind) for kind in ("onset", "steady")}
+        return {"label": self.label, "skipped": self.skipped,
+                "ratio": {k: None if v is None else round(v, 3) for k, v in ratios.items()},
+                **{kind: (m := getattr(self, kind)) and m.as_dict() for kind in ("quiet", "onset", "steady")},
+                "flood": self.flood.as_dict(), "settle_s": self.settle_s}
 
 
 # ---------------------------------------------------------------- the flood
@@ -113,59 +119,78 @@ def _guess(port: int, source: str, username: str, flood: Flood, lock: threading.
         flood.statuses[status] += 1
 
 
-def run_flood(port: int, seconds: float, *, rate: float, sources: list[str], usernames: list[str]) -> Flood:
-    """Send `rate` guesses per second for `seconds` on schedule (a slow answer delays no later guess);
-    the guesses still in flight at the end are waited for."""
-    flood, lock, interval = Flood(), threading.Lock(), 1.0 / rate
+def run_flood(port: int, stop: threading.Event, flood: Flood, *, rate: float, sources: list[str],
+              usernames: list[str]) -> None:
+    """Send `rate` guesses per second on schedule (a slow answer delays no later guess) until `stop`,
+    counting into `flood`; the guesses still in flight then are waited for."""
+    lock, interval = threading.Lock(), 1.0 / rate
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=128) as pool:
-        while (due := started + flood.sent * interval) < started + seconds:
-            time.sleep(max(0.0, due - time.monotonic()))
+        while not stop.is_set():
+            time.sleep(max(0.0, started + flood.sent * interval - time.monotonic()))
             pool.submit(_guess, port, sources[flood.sent % len(sources)], usernames[flood.sent % len(usernames)],
                         flood, lock)
             flood.sent += 1
-    flood.seconds = seconds
-    return flood
+        flood.seconds = time.monotonic() - started  # the sending time (in-flight guesses end after it)
+
+
+def _settle(flood: Flood, *, quiet_s: float = 5.0, limit_s: float = 120.0) -> float:
+    """Wait until the flood's guesses have cost no password check (no 401) for `quiet_s` seconds: the
+    throttle has engaged for every key the flood uses. The seconds waited."""
+    started = last_change = time.monotonic()
+    checked = flood.statuses["401"]
+    while time.monotonic() - last_change < quiet_s and time.monotonic() - started < limit_s:
+        time.sleep(0.25)
+        if flood.statuses["401"] != checked:
+            checked, last_change = flood.statuses["401"], time.monotonic()
+    return time.monotonic() - started
 
 
 # ---------------------------------------------------------------- the measurement
 
-def _slices(server: Server, token: str, opts: Options, tool: str, result: ServerResult, base_index: int) -> None:
-    spec = registration_spec()
-    kwargs: dict[str, Any] = {"tool": tool, "connections": opts.connections, "spec": spec, "token": token,
-                              "processes": opts.generator_processes, "threads": opts.wrk_threads}
+def _slices(server: Server, token: str, opts: Options, tool: str, result: ServerResult,
+            settle_limit_s: float) -> None:
+    """Rounds of a quiet slice and a flooded pair (onset: the flood starts with the load; steady: it goes
+    on, throttled), the order alternating between rounds; each round's flood is a fresh one."""
+    kwargs: dict[str, Any] = {"tool": tool, "connections": opts.connections, "spec": registration_spec(),
+                              "token": token, "processes": opts.generator_processes, "threads": opts.wrk_threads}
     url = f"{server.base}/registry/organizations"
     if opts.warmup > 0:
-        run_load(url, duration=opts.warmup, run_index=base_index, **kwargs)
+        run_load(url, duration=opts.warmup, run_index=0, **kwargs)
     slice_s = max(1, round(opts.duration / opts.slices))
-    parts: dict[str, list[Measured]] = {"quiet": [], "flooded": []}
-    order = ["quiet", "flooded"]
+    parts: dict[str, list[Measured]] = {"quiet": [], "onset": [], "steady": []}
+    runs = iter(range(1, 100))
+
+    def measure(kind: str) -> None:
+        parts[kind].append(_window(server, lambda on_start: run_load(
+            url, duration=slice_s, run_index=next(runs), on_start=on_start, **kwargs)))
+
     for index in range(opts.slices):
-        for kind in (order if index % 2 == 0 else order[::-1]):
+        for kind in (("quiet", "flood") if index % 2 == 0 else ("flood", "quiet")):
             server.wait_idle()
-            run_index = base_index + 1 + 2 * index + (kind == "flooded")
             if kind == "quiet":
-                parts[kind].append(_window(server, lambda on_start: run_load(  # noqa: B023 - called at once
-                    url, duration=slice_s, run_index=run_index, on_start=on_start, **kwargs)))
+                measure("quiet")
                 continue
-            sources = [f"127.0.{10 + run_index % 200}.{2 + a}" for a in range(opts.addresses)]
-            names = [REGISTRAR, *(f"guess-{run_index}-{n}" for n in range(4))]
-            floods: list[Flood] = []
-            flooder = threading.Thread(target=lambda: floods.append(run_flood(  # noqa: B023 - joined below
-                server.port, slice_s + 0.5, rate=opts.rate, sources=sources, usernames=names)))
+            sources = [f"127.0.{10 + index}.{2 + a}" for a in range(opts.addresses)]
+            names = [REGISTRAR, *(f"guess-{index}-{n}" for n in range(4))]
+            stop, flood = threading.Event(), Flood()
+            flooder = threading.Thread(target=run_flood, args=(server.port, stop, flood),
+                                       kwargs={"rate": opts.rate, "sources": sources, "usernames": names})
             flooder.start()
-            time.sleep(0.25)  # the flood is on before the load begins, and lasts past its end
-            parts[kind].append(_window(server, lambda on_start: run_load(  # noqa: B023 - called at once
-                url, duration=slice_s, run_index=run_index, on_start=on_start, **kwargs)))
-            flooder.join()
-            result.flood.add(floods[0])
-    result.quiet, result.flooded = _merged(parts["quiet"]), _merged(parts["flooded"])
-    log(f"{result.label}: {result.quiet.load.ok_per_s:,.0f} registrations/s quiet, "
-        f"{result.flooded.load.ok_per_s:,.0f} flooded (ratio {result.ratio:.2f}); flood "
-        f"{result.flood.as_dict()}")
+            try:
+                measure("onset")
+                result.settle_s.append(round(_settle(flood, limit_s=settle_limit_s), 1))
+                measure("steady")
+            finally:
+                stop.set()
+                flooder.join()
+            result.flood.add(flood)
+    result.quiet, result.onset, result.steady = (_merged(parts[k]) for k in ("quiet", "onset", "steady"))
+    log(f"{result.label}: {result.quiet.load.ok_per_s:,.0f} registrations/s quiet, {result.onset.load.ok_per_s:,.0f} "
+        f"at the flood's onset, {result.steady.load.ok_per_s:,.0f} in its steady state; flood {result.flood.as_dict()}")
 
 
-def run_server(label: str, opts: Options, tool: str, base_index: int, extra: dict[str, str]) -> ServerResult:
+def run_server(label: str, opts: Options, tool: str, extra: dict[str, str]) -> ServerResult:
     result = ServerResult(label)
     tmp = Path(tempfile.mkdtemp(prefix=f"socreg-bench-{NAME}-"))
     try:
@@ -180,7 +205,7 @@ def run_server(label: str, opts: Options, tool: str, base_index: int, extra: dic
                     env=env, port=port, log_dir=tmp) as server:
             log(f"{label}: socreg up ready in {server.wait_ready('/readyz', 90):.1f} s")
             token = get_token(server.base, REGISTRAR, password)
-            _slices(server, token, opts, tool, result, base_index)
+            _slices(server, token, opts, tool, result, 120.0 if label == "throttled" else 0.0)
     except Exception as exc:  # noqa: BLE001 - reported in the table
         result.skipped = f"failed: {type(exc).__name__}: {str(exc)[:1500]}"
         log(result.skipped)
@@ -190,26 +215,31 @@ def run_server(label: str, opts: Options, tool: str, base_index: int, extra: dic
 
 
 def _row(r: ServerResult) -> list[str]:
-    if r.quiet is None or r.flooded is None:
-        return [r.label, "-", "-", "-", "-", "-", r.skipped or "no result"]
+    if r.quiet is None or r.onset is None or r.steady is None:
+        return [r.label, "-", "-", "-", "-", "-", "-", r.skipped or "no result"]
     statuses = ", ".join(f"{k}×{v}" for k, v in sorted(r.flood.statuses.items()))
-    return [r.label, f"{r.quiet.load.ok_per_s:,.0f}", f"{r.flooded.load.ok_per_s:,.0f}", f"{r.ratio:.2f}",
-            f"{fmt_ms(r.quiet.load.p99_s)} / {fmt_ms(r.flooded.load.p99_s)}",
+    return [r.label, f"{r.quiet.load.ok_per_s:,.0f}",
+            f"{r.onset.load.ok_per_s:,.0f} ({r.ratio('onset'):.2f})", f"{r.steady.load.ok_per_s:,.0f} ({r.ratio('steady'):.2f})",
+            f"{fmt_ms(r.quiet.load.p99_s)} / {fmt_ms(r.onset.load.p99_s)} / {fmt_ms(r.steady.load.p99_s)}",
             f"{r.flood.as_dict()['per_s']:.0f}/s", statuses]
 
 
 def report(results: list[ServerResult], opts: Options, tool: str) -> str:
     head = (f"registrations/s while {opts.rate:g} wrong-password guesses/s arrive from {opts.addresses} addresses, "
             f"as a ratio to the same server without them (SQLite, socreg up, {opts.connections} connections, "
-            f"{opts.duration:g} s per kind in {opts.slices} alternating slices, generator {tool})")
+            f"{opts.duration:g} s per kind in {opts.slices} alternating rounds, generator {tool})")
     rows = [_row(r) for r in results]
-    text = head + "\n" + table(["server", "quiet req/s", "flooded req/s", "ratio", "p99 ms quiet / flooded",
-                                "guesses", "guess answers"], rows)
-    main = results[0]
-    verdict = "-" if main.ratio is None else f"{main.ratio:.2f} {'ok' if main.ratio >= TARGET_RATIO else 'BELOW'}"
-    notes = [f"throttled (the defaults): ratio {verdict} (target ≥ {TARGET_RATIO:.2f}); answers 401 = a password "
-             "was verified, 429 = refused by the throttle before any verification",
-             "unthrottled: the same server with every sign-in threshold at 10000 (each guess verifies a password)",
+    text = head + "\n" + table(["server", "quiet req/s", "flood onset (ratio)", "flood steady (ratio)",
+                                "p99 ms quiet/onset/steady", "guesses", "guess answers"], rows)
+    main = results[0].ratio("steady")
+    verdict = "-" if main is None else f"{main:.2f} {'ok' if main >= TARGET_RATIO else 'BELOW'}"
+    notes = [f"throttled (the defaults): steady-state ratio {verdict} (target ≥ {TARGET_RATIO:.2f}); onset: the first "
+             f"{opts.duration / opts.slices:g} s of a fresh flood, before the throttle has engaged; steady: after no guess "
+             f"cost a password check for 5 s (reached {', '.join(f'{x:g}' for x in results[0].settle_s)} s after the "
+             "onset slice)",
+             "guess answers: 401 = a password was checked (argon2), 429 = refused by the throttle before any check",
+             "unthrottled: the same server with every sign-in threshold at 10000 (each guess checks a password); "
+             "its steady slice follows the onset slice at once",
              f"the machine has {os.cpu_count()} cores; load generator, flood and server share them"]
     return text + "\n" + "\n".join(f"  {n}" for n in notes)
 
@@ -218,9 +248,9 @@ def run(opts: Options | None = None) -> dict[str, Any]:
     opts = opts or Options()
     tool = choose_tool(opts.generator)
     started = time.monotonic()
-    results = [run_server("throttled", opts, tool, 0, {})]
+    results = [run_server("throttled", opts, tool, {})]
     if opts.unthrottled:
-        results.append(run_server("unthrottled", opts, tool, 0, UNTHROTTLED))
+        results.append(run_server("unthrottled", opts, tool, UNTHROTTLED))
     text = report(results, opts, tool)
     data = {"generator": tool, "options": opts.__dict__, "elapsed_s": round(time.monotonic() - started, 1),
             "target_ratio": TARGET_RATIO, "results": [r.as_dict() for r in results]}

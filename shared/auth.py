@@ -23,7 +23,11 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1000
 USERNAME = re.compile(r"[\w.@-]{1,100}")
 MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4: 3 is "safely unguessable" (about 10^8 guesses and more)
-_hasher = PasswordHasher()
+# argon2id with the library's time and memory cost (t=3, 64 MiB) on one lane: the same work for a guesser
+# as the default four lanes, but a check takes one core, never all of them (a flood of guesses cannot
+# starve the machine; signin_parallel_checks bounds how many run at once). Older hashes are re-made on a
+# successful sign-in (needs_rehash).
+_hasher = PasswordHasher(parallelism=1)
 
 
 def hash_password(password: str) -> str:
@@ -37,6 +41,10 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
 
 
 @cache

@@ -18,10 +18,11 @@ from services.registry.adapters.repository import SqlUserRepository
 from services.registry.bootstrap import RegistryContainer
 from services.registry.domain.model import User
 from services.registry.domain.signin import ThrottleRule, UserSession
+from services.registry.entrypoints.signin_load import check_gate, refusals
 from services.registry.service_layer import accounts
 from shared import audit, totp
+from shared.auth import Principal, hash_password, issue_token, needs_rehash, new_session_id, verify_password
 from shared.clock import FixedClock
-from shared.auth import Principal, issue_token, new_session_id, verify_password
 from shared.errors import Forbidden, SocregError, Unauthorized
 from shared.settings import Settings
 
@@ -47,11 +48,18 @@ class SignedIn:
 
 def record_sign_in(c: RegistryContainer, username: str, address: str | None, error: SocregError | None,
                    role: str | None = None) -> None:
-    """Every sign-in outcome, success or failure (and why), passes here: the place to record it."""
+    """Every sign-in outcome, success or failure (and why), passes here: the place to record it. A
+    throttle's refusals (429) are recorded at most once per 10 s per client address, saying how many
+    refusals the record stands for (signin_load.RefusalDigest)."""
     outcome = "success" if error is None else (error.rule or "auth.wrong_credentials")
+    reason = None if error is None else outcome
+    if isinstance(error, SignInThrottled):
+        if (count := refusals.due(address or f"account:{username[:100]}")) is None:
+            return
+        reason = f"{outcome} (x{count} from this address since the last record)" if count > 1 else outcome
     log.info("sign-in %s: user=%r address=%s", outcome, username[:100], address)
     audit.record(c.db, audit.sign_in_entry(username, "success" if error is None else "failure", role=role,
-                                           client_address=address, reason=None if error is None else outcome))
+                                           client_address=address, reason=reason))
 
 
 def sign_in(c: RegistryContainer, username: str, password: str, *, address: str | None = None,
@@ -92,13 +100,16 @@ def _attempt(c: RegistryContainer, username: str, password: str, address: str | 
         raise SignInThrottled(wait)
     with c.db.read_session() as session:
         user = SqlUserRepository(session).get(username)
-    if not verify_password(user.password_hash if user else None, password[:1000]) or user is None or not user.active:
+    with check_gate(c.settings.signin_parallel_checks):  # a flood's checks cannot take every core
+        right = verify_password(user.password_hash if user else None, password[:1000])
+    if not right or user is None or not user.active:
         raise Unauthorized(WRONG)
     step = _second_factor(c.settings, user, code)
     principal = Principal(user.username, user.role, user.uscc, new_session_id(), user.token_version)
     ttl = c.settings.token_ttl_minutes
     record = UserSession(principal.session or "", user.username, now, now + timedelta(minutes=ttl), address)
-    if not accounts.open_session(c.uow(), record, rules, totp_step=step):
+    rehashed = hash_password(password) if needs_rehash(user.password_hash) else None
+    if not accounts.open_session(c.uow(), record, rules, totp_step=step, rehashed=rehashed):
         raise Unauthorized("this one-time code was used already: wait for the next one", rule="auth.totp_wrong")
     token = issue_token(principal, secret=c.settings.secret_key, clock=FixedClock(now), ttl_minutes=ttl)
     return SignedIn(token, principal)

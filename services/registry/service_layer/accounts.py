@@ -69,15 +69,17 @@ def begin_attempt(uow: AccountsUnitOfWork, rules: dict[str, ThrottleRule], now: 
 
 
 def open_session(uow: AccountsUnitOfWork, session: UserSession, rules: dict[str, ThrottleRule], *,
-                 totp_step: int | None = None) -> bool:
+                 totp_step: int | None = None, rehashed: str | None = None) -> bool:
     """The attempt succeeded: the account's count starts again, the address's forgives this attempt, and
-    the session opens. With `totp_step`, only if that step's code was not used before (False then)."""
+    the session opens. With `totp_step`, only if that step's code was not used before (False then);
+    `rehashed`: the password's hash re-made with the current parameters."""
     with uow:
-        if totp_step is not None:
-            user = uow.users.get(session.username)
-            if user is None or (user.totp_last_step is not None and totp_step <= user.totp_last_step):
+        if totp_step is not None or rehashed is not None:
+            user = _account(uow, session.username)
+            if totp_step is not None and user.totp_last_step is not None and totp_step <= user.totp_last_step:
                 return False
-            user.totp_last_step = totp_step
+            user.totp_last_step = totp_step if totp_step is not None else user.totp_last_step
+            user.password_hash = rehashed or user.password_hash
         throttles = uow.signin.throttles(list(rules), for_update=True)
         for key, throttle in throttles.items():
             throttle.succeeded() if key.startswith("account:") else throttle.forgive_one(rules[key])

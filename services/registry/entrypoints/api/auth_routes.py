@@ -1,6 +1,7 @@
 """The /auth paths (issue 12 part 5): sign in, sign out, the second factor, unlocking an account."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from anyio import to_thread
@@ -12,11 +13,12 @@ from pydantic import BaseModel
 from services.registry.entrypoints.accounts import SignInThrottled, sign_in, sign_out
 from services.registry.entrypoints.api import schemas
 from services.registry.entrypoints.api.deps import Container
+from services.registry.entrypoints.signin_load import in_signin_thread
 from services.registry.entrypoints.web.auth_pages import logout_page
 from services.registry.service_layer import accounts
 from shared import totp
 from shared.errors import Unauthorized
-from shared.web import MaybePrincipal, CurrentPrincipal, problem
+from shared.web import CurrentPrincipal, MaybePrincipal, problem
 
 auth_router = APIRouter(tags=["auth"])
 _PROBLEM = {"content": {"application/problem+json": {}}}
@@ -46,7 +48,7 @@ def _throttled(request: Request, exc: SignInThrottled) -> JSONResponse:
           "account has none; an administrator enrols it with `socreg user totp NAME`"},
     429: {**_PROBLEM, "description": "too many failed attempts for the account or the client address; the "
           "Retry-After header (and retry_after) says when to try again"}})
-def token(request: Request, c: Container, form: Annotated[OAuth2PasswordRequestForm, Depends()],
+async def token(request: Request, c: Container, form: Annotated[OAuth2PasswordRequestForm, Depends()],
           totp_code: Annotated[str, Form(alias="totp", max_length=20, description=(
               "the 6-digit one-time code of the account's authenticator app, for accounts with a second "
               "factor (required for approver and admin outside the demo)"))] = "") -> Any:
@@ -62,7 +64,8 @@ def token(request: Request, c: Container, form: Annotated[OAuth2PasswordRequestF
     A refused try answers 429 with Retry-After and does not count."""
     address = request.client.host if request.client else None
     try:
-        done = sign_in(c, form.username, form.password, address=address, code=totp_code or None)
+        done = await in_signin_thread(request.app.state, partial(
+            sign_in, c, form.username, form.password, address=address, code=totp_code or None))
     except SignInThrottled as exc:
         return _throttled(request, exc)
     return schemas.TokenOut(access_token=done.token, role=done.principal.role, uscc=done.principal.uscc)

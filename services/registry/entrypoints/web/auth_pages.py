@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import partial
 from typing import Annotated
 
 from anyio import to_thread
@@ -18,6 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.registry.entrypoints.accounts import SignInThrottled, sign_in, sign_out
 from services.registry.entrypoints.api.deps import Container
+from services.registry.entrypoints.signin_load import in_signin_thread
 from services.registry.entrypoints.web.pages import pages
 from shared.errors import Forbidden, Unauthorized
 from shared.webui import check_csrf, clear_session, page_principal, page_router, safe_next, set_session
@@ -54,7 +56,7 @@ def login_form(request: Request, next: str | None = None) -> Response:  # noqa: 
 
 
 @router.post("/auth/login")
-def login(request: Request, c: Container, username: Annotated[str, Form(max_length=200)],
+async def login(request: Request, c: Container, username: Annotated[str, Form(max_length=200)],
           password: Annotated[str, Form(max_length=1000)], next: Annotated[str, Form()] = "",  # noqa: A002
           totp: Annotated[str, Form(max_length=20)] = "", csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
     nonce = request.cookies.get(LOGIN_COOKIE, "")
@@ -62,7 +64,8 @@ def login(request: Request, c: Container, username: Annotated[str, Form(max_leng
         return _form(request, status=403, next_=next, username=username, message=pages.t(request, "login.expired"))
     address = request.client.host if request.client else None
     try:
-        done = sign_in(c, username, password, address=address, code=totp or None)
+        done = await in_signin_thread(request.app.state, partial(
+            sign_in, c, username, password, address=address, code=totp or None))
     except SignInThrottled as exc:
         return _form(request, status=429, next_=next, username=username, retry_after=exc.retry_after,
                      message=pages.t(request, "login.throttled", seconds=exc.retry_after))
