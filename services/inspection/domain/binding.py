@@ -1,16 +1,14 @@
 """Draws that bind (issue 12; domain-rules.md §6): who may act on a drawn task, the external public
-random value of a draw, redraws, the reason of an unscheduled plan, and a scheduled plan's size against
-the registrar's whole register. Plain Python; each refusal names its rule."""
+random value of a draw, redraws and the reason of an unscheduled plan (a scheduled plan's size is not
+refused: L45 art. 5 is a yearly share per authority, see domain.coverage). Plain Python; each refusal
+names its rule."""
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from services.inspection.domain.model import Draw, Inspector
-from services.inspection.domain.rules import RULE_RATIO, Policy, minimum_ratio
 from shared.errors import Forbidden, InvalidInput, RuleViolation
 
 RULE_LINKED = "R6.4 inspector.account (an inspector account acts through the one active pool member linked to it)"
@@ -56,18 +54,6 @@ def check_random_sources(kind: str, sources: Sequence[RandomSource], rounds: int
         if draw_dates and draw_dates[n] < source.announced_on:
             raise RuleViolation(f"round {n + 1} is drawn on {draw_dates[n]}, before its value is announced "
                                 f"({source.announced_on})", rule=RULE_PUBLIC_RANDOM)
-
-
-def check_scheduled_population(levels: list[str], ratio: Decimal | None, count: int | None, in_scope: int,
-                               population: int, policy: Policy) -> None:
-    """L45 art. 5: the minimum share is of every organization the registrar registered at the plan's
-    level(s), so a scheduled plan narrowed by type, category, rating ... still draws that many."""
-    minimum = minimum_ratio(levels, policy)
-    need = math.ceil(minimum * population / 100)
-    total = count if count is not None else math.ceil(Decimal(ratio or 0) * in_scope / 100)
-    if total < need:
-        raise RuleViolation(f"定期抽查比例不得低于{minimum}%: the plan draws {total} of the {population} organizations "
-                            f"registered at its level ({in_scope} in its scope); at least {need}", rule=RULE_RATIO)
 
 
 # -------------------------------------------------------------------------------------------- draws

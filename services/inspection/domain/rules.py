@@ -5,7 +5,6 @@ present state raise 409 with the rule named.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,7 +14,6 @@ from services.inspection.domain.model import (CHECK_ITEMS, SCHEDULED_CHECK_ITEMS
                                               Rectification)
 from shared.errors import InvalidInput, RuleFailures, RuleViolation
 
-RULE_RATIO = "R6.2 L45 art. 5 (scheduled sampling: city ≥4%, district ≥3% a year)"
 RULE_INSPECTORS = "R6.4 L45 art. 7; CSF23 art. 105 (不得少于二人)"
 RULE_CONFLICT = "R6.4 L45 art. 7 (回避)"
 RULE_ITEMS = "R6.3 L45 art. 6 (scheduled: annual report, disclosure, governance, finances, activities)"
@@ -64,8 +62,9 @@ def add_working_days(start: date, days: int, holidays: frozenset[date]) -> date:
 
 
 def minimum_ratio(levels: list[str], policy: Policy) -> Decimal:
-    """L45 art. 5: a registrar draws a share of the organizations it registered; a plan over
-    district-level organizations only needs the district minimum, anything else the city one."""
+    """A scheduled plan's default ratio: the L45 art. 5 share of its level (district-level only: the
+    district's, anything else the city's). The share itself binds per authority per year, not per plan
+    (domain.coverage)."""
     return policy.min_ratio_district if levels == ["district"] else policy.min_ratio_city
 
 
@@ -103,18 +102,6 @@ def check_inspectors_per_task(per_task: int, policy: Policy) -> None:
     if per_task < policy.min_inspectors_per_task:
         raise RuleViolation(f"每项检查的执法检查人员不得少于{policy.min_inspectors_per_task}人; got {per_task}",
                             rule=RULE_INSPECTORS)
-
-
-def check_scheduled_size(levels: list[str], ratio: Decimal | None, count: int | None, frame_size: int,
-                         policy: Policy) -> None:
-    """A scheduled plan draws at least the minimum share (L45 art. 5), whether given as a ratio or a count."""
-    minimum = minimum_ratio(levels, policy)
-    if ratio is not None and ratio < minimum:
-        raise RuleViolation(f"定期抽查比例不得低于{minimum}%; got {ratio}%", rule=RULE_RATIO)
-    if count is not None and count < math.ceil(minimum * frame_size / 100):
-        need = math.ceil(minimum * frame_size / 100)
-        raise RuleViolation(f"定期抽查比例不得低于{minimum}%: {count} of {frame_size} organizations in scope; "
-                            f"at least {need}", rule=RULE_RATIO)
 
 
 # -------------------------------------------------------------------------------------- conflicts

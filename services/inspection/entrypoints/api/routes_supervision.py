@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from services.inspection.adapters import views
-from services.inspection.domain import commands
+from services.inspection.adapters import coverage_views, views
+from services.inspection.domain import commands, coverage
 from services.inspection.domain.binding import RandomSource
 from services.inspection.entrypoints.api import schemas
 from services.inspection.entrypoints.api.deps import Container, IdPath, Page, Size
@@ -99,10 +99,13 @@ def _plan(c: Container, plan_id: str) -> dict[str, Any]:
 @router.post("/inspection/plans", status_code=status.HTTP_201_CREATED)
 def create_plan(body: schemas.PlanIn, c: Container, who: CurrentPrincipal, response: Response) -> dict[str, Any]:
     """Make a plan; the commitment of each round is published at once, so scope, size and external random
-    values are fixed from here on (no path edits a plan). A scheduled plan (定期抽查) draws at least the
-    L45 art. 5 share (city 4%, district 3%) of every organization registered at its level, however its
-    scope is narrowed (409 R6.2), and names each round's external public random value (source and
-    announcement day after today, 409 R6.1); an unscheduled one (不定期抽查) states its reason (409 R6.2).
+    values are fixed from here on (no path edits a plan). A scheduled plan (定期抽查) samples its authority's
+    whole register (scope: levels and districts only, 409 R6.2) and names each round's external public
+    random value (source and announcement day after today, 409 R6.1); an unscheduled one (不定期抽查) states
+    its reason (type, sector or topic; 409 R6.2). No plan is refused for its size: the L45 art. 5 share (city
+    4%, district 3%) is a yearly share of each registration authority's whole register, reached by the
+    year's scheduled plans together and judged at the year's end (GET /inspection/coverage); the answer's
+    `year_coverage` gives that year's figures for the authorities a scheduled plan's scope reaches.
     Recorded in the change log."""
     who.require("inspector")
     sources = tuple(RandomSource(x.source, x.announced_on) for x in body.public_random_sources)
@@ -111,7 +114,12 @@ def create_plan(body: schemas.PlanIn, c: Container, who: CurrentPrincipal, respo
                               who.username, body.reason, sources)
     plan = plans.create_plan(cmd, c.uow(), c.policy)
     response.headers["Location"] = f"/inspection/plans/{plan.id}"
-    return _plan(c, plan.id)
+    if plan.kind != "scheduled":
+        return _plan(c, plan.id)
+    with c.db.read_session() as session:
+        reached = coverage.authorities_of_scope(plan.scope)
+        found = coverage_views.year_coverage(session, plan.year, c.clock.today(), c.policy, only=reached)
+    return {**_plan(c, plan.id), "year_coverage": found["authorities"]}
 
 
 @router.get("/inspection/plans")

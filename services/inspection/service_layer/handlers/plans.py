@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.inspection.domain import binding, commands, rules
+from services.inspection.domain import binding, commands, coverage, rules
 from services.inspection.domain import draw as draw_rules
 from services.inspection.domain.model import Draw, Plan, new_id
 from services.inspection.service_layer.handlers import changes
@@ -29,13 +29,12 @@ def create_plan(cmd: commands.CreatePlan, uow: UnitOfWork, policy: rules.Policy)
     rules.check_plan_fields(cmd.kind, cmd.year, items, dates, today, cmd.ratio, cmd.count)
     rules.check_inspectors_per_task(cmd.inspectors_per_task, policy)
     binding.check_unscheduled_reason(cmd.kind, cmd.reason)
+    coverage.check_scheduled_scope(cmd.kind, scope)
     binding.check_random_sources(cmd.kind, cmd.random_sources, max(1, len(dates)), dates, today)
     ratio = cmd.ratio
     if ratio is None and cmd.count is None:
         ratio = rules.default_ratio(scope["levels"], scope["charity"], policy)
-    with uow:
-        if cmd.kind == "scheduled":
-            _check_scheduled_size(uow, scope, ratio, cmd.count, today, policy)
+    with uow:  # no size check: L45 art. 5 is a yearly share per authority (domain.coverage), not per plan
         plan = Plan(new_id("PL"), cmd.year, cmd.kind, cmd.title, scope, ratio, cmd.count, cmd.inspectors_per_task,
                     items, cmd.method, max(1, len(dates)), [d.isoformat() for d in dates], today, cmd.by,
                     (cmd.reason or "").strip() or None)
@@ -47,16 +46,6 @@ def create_plan(cmd: commands.CreatePlan, uow: UnitOfWork, policy: rules.Policy)
             commit_draw(uow, plan, round_, dates[round_ - 1] if dates else None, source)
         uow.commit()
     return plan
-
-
-def _check_scheduled_size(uow: UnitOfWork, scope: dict[str, Any], ratio: Decimal | None, count: int | None,
-                          today: date, policy: rules.Policy) -> None:
-    """L45 art. 5 against the plan's scope, and against every organization registered at its level(s)."""
-    in_scope = uow.directory.count_in_scope(scope, today)
-    rules.check_scheduled_size(scope["levels"], ratio, count, in_scope, policy)
-    jurisdiction = {**normalize_scope({}), "levels": scope["levels"], "districts": scope["districts"]}
-    population = uow.directory.count_in_scope(jurisdiction, today)
-    binding.check_scheduled_population(scope["levels"], ratio, count, in_scope, population, policy)
 
 
 def commit_draw(uow: UnitOfWork, plan: Plan, round_: int, draw_on: date | None,
