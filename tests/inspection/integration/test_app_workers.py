@@ -6,12 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from fastapi.testclient import TestClient
 
 from services.inspection.bootstrap import InspectionContainer
 from services.inspection.entrypoints.api.app import create_app
 from shared.contracts import TOPICS
-from tests.fixtures.inspection import org_facts, registry_event
+from tests.fixtures.inspection import org_facts, registry_event, served
 from tests.inspection.integration.support import INSPECTOR, add_inspectors
 
 
@@ -24,7 +23,7 @@ def eventually(check: Callable[[], bool], seconds: float = 10.0) -> None:
 
 def test_the_app_runs_its_consumer_relay_and_scheduler(inspection: InspectionContainer) -> None:
     facts = [org_facts(n) for n in range(1, 4)]
-    with TestClient(create_app(inspection), raise_server_exceptions=False) as client:
+    with served(create_app(inspection), inspection) as client:
         assert client.get("/readyz").json()["checks"] == {"inspection_database": "ok", "bus": "ok"}
         inspection.bus.publish([registry_event("registry.organization.registered", f["uscc"], f) for f in facts])
         eventually(lambda: client.get(f"/inspection/organizations/{facts[2]['uscc']}",

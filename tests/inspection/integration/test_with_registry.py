@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from services.inspection import bootstrap as inspection_bootstrap
@@ -27,7 +26,7 @@ from services.registry.service_layer import sanctions as registry_sanctions
 from shared.clock import FixedClock
 from shared.events.bus import build_bus
 from tests.fixtures.databases import reset_pg_schema
-from tests.fixtures.inspection import INSPECTION_TODAY, inspection_settings
+from tests.fixtures.inspection import INSPECTION_TODAY, inspection_settings, served
 from tests.inspection.integration.support import INSPECTOR
 from tests.registry.factories import registration_body
 
@@ -63,7 +62,7 @@ def test_the_services_meet_only_on_the_bus(services: tuple[Any, Any]) -> None:
     registry_handlers.change_registration(registry_commands.ChangeRegistration(
         org.uscc, {"domicile": "厦门市集美区新地址8号"}, "registrar1"), registry.uow(), registry.policy)
     flow(registry, inspection_consumers(inspection))
-    with TestClient(create_app(inspection, run_workers=False), raise_server_exceptions=False) as client:
+    with served(create_app(inspection, run_workers=False), inspection) as client:
         entry = client.get(f"/inspection/organizations/{org.uscc}", headers=INSPECTOR).json()
         assert (entry["name"], entry["domicile"], entry["status"]) == (body["name"], "厦门市集美区新地址8号", "active")
         request = client.post("/inspection/penalties", headers=INSPECTOR, json={
