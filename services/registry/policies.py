@@ -48,4 +48,5 @@ def rating_policy(settings: Settings) -> RatingPolicy:
         raise ValueError("SOCREG_RATING_SCORE_BANDS: the lowest scores of 1A, 2A, 3A, 4A and 5A, ascending")
     return RatingPolicy(validity_years=settings.rating_validity_years, min_full_years=settings.rating_min_full_years,
                         promotion_after_years=settings.rating_promotion_after_years, score_bands=bands,
-                        serious_list_effect=settings.rating_serious_list_effect)
+                        serious_list_effect=settings.rating_serious_list_effect,
+                        late_report_counts_as_absent=settings.rating_late_report_counts_as_absent)

@@ -50,6 +50,10 @@ class OrganizationChanged(_Data):
     changed_by: str
     changes: list[FieldChange]
     organization: OrganizationFacts
+    # added by issue 13 (optional): the 业务主管单位's approval the change rests on, and whether the change was
+    # applied for later than 30 days after it (R2.2.1, SHT art. 18, MFQ art. 15)
+    sponsor_approved_on: date | None = None
+    late: bool | None = None
 
 
 class OrganizationDeregistered(_Data):
@@ -71,12 +75,21 @@ class CharityRecognized(_Data):
     uscc: str
     recognized_on: date
     decided_by: str
+    # added by issue 13 (optional): the application's acceptance (受理), the 20-day decision deadline of CSF23
+    # art. 10 and whether the decision came after it
+    applied_on: date | None = None
+    decide_by: date | None = None
+    late: bool | None = None
 
 
 class FundraisingQualified(_Data):
     uscc: str
     qualified_on: date
     decided_by: str
+    # added by issue 13 (optional): as for a recognition, under CSF23 art. 22
+    applied_on: date | None = None
+    decide_by: date | None = None
+    late: bool | None = None
 
 
 # annual reports and evaluation ratings (issue 3)
@@ -156,6 +169,60 @@ class RatingDowngraded(_Data):
     trigger: str
 
 
+class RatingRestored(_Data):
+    """Issue 13: the penalty that lowered the grade (R9.6) was voided as an error (an upheld objection, R8.4.4):
+    the grade goes back up by the step it lost, from `on`."""
+    uscc: str
+    rating_id: int
+    awarded_on: date
+    expires_on: date
+    from_grade: Grade | None
+    to_grade: Grade
+    on: date
+    reason: str
+    legal_basis: str
+    trigger: str
+
+
+# rating certificates and plaques (issue 13 item 9; R9.1, R9.6)
+class RatingCertificateIssued(_Data):
+    uscc: str
+    rating_id: int
+    number: str
+    grade: Grade
+    issued_on: date
+    valid_until: date
+    replaces: str | None = None  # the number of the set returned in exchange (换发)
+
+
+class RatingCertificateRecalled(_Data):
+    uscc: str
+    rating_id: int
+    number: str
+    grade: Grade
+    recalled_on: date
+    return_due_on: date
+    reason: str
+    to_grade: Grade | None = None
+
+
+class RatingCertificateReturned(_Data):
+    uscc: str
+    rating_id: int
+    number: str
+    returned_on: date
+    return_due_on: date
+    late: bool
+
+
+class RatingCertificateVoided(_Data):
+    uscc: str
+    rating_id: int
+    number: str
+    voided_on: date
+    notice: str
+
+
 EVENTS = {
     "registry.organization.registered": (1, OrganizationFacts, "An organization was registered (成立登记)"),
     "registry.organization.changed": (1, OrganizationChanged, "Change registration (变更登记) with old and new values"),
@@ -170,4 +237,16 @@ EVENTS = {
     "registry.rating.awarded": (1, RatingAwarded, "An evaluation grade was awarded (社会组织评估等级, L39)"),
     "registry.rating.expired": (1, RatingExpired, "An evaluation grade reached the end of its validity (L39 art. 28)"),
     "registry.rating.downgraded": (1, RatingDowngraded, "An evaluation grade was lowered (降级, L39 art. 30)"),
+    "registry.rating.restored": (1, RatingRestored,
+                                 "A grade lowered for a penalty voided as an error was given back (R8.4.4, R9.6)"),
+    "registry.rating.certificate_issued": (1, RatingCertificateIssued,
+                                           "A 3A+ grade's certificate and plaque were issued (R9.1)"),
+    "registry.rating.certificate_recalled": (1, RatingCertificateRecalled,
+                                             "A lowered or cancelled grade's certificate and plaque are due back "
+                                             "within 15 days (R9.6)"),
+    "registry.rating.certificate_returned": (1, RatingCertificateReturned,
+                                             "A recalled certificate and plaque were returned (R9.6)"),
+    "registry.rating.certificate_voided": (1, RatingCertificateVoided,
+                                           "A certificate and plaque not returned were publicly declared void "
+                                           "(公告作废, R9.6)"),
 }

@@ -210,11 +210,23 @@ class SqlRatingRepository:
             ratings.c.uscc == d.c.uscc, ratings.c.status == "valid")).order_by(d.c.uscc, d.c.year))
         return [(row.uscc, row.year, row.deadline) for row in self.session.execute(query)]
 
+    def rated_absent(self, year: int, closed_on: date) -> list[tuple[str, int, date]]:
+        """(uscc, year, deadline) of the organizations found overdue with their `year` report that had
+        submitted none by `closed_on`, hold a grade awarded by the deadline and not ended, and whose grade
+        that year has not lowered yet (R9.6 未参加年度检查): few, found by one query."""
+        d, r, c = annual_report_overdue, annual_reports, rating_changes
+        filed = exists().where(r.c.uscc == d.c.uscc, r.c.year == year, r.c.first_submitted_on <= closed_on)
+        rated = exists().where(ratings.c.uscc == d.c.uscc, ratings.c.status == "valid",
+                               ratings.c.awarded_on <= d.c.deadline)
+        lowered = exists().where(c.c.uscc == d.c.uscc, c.c.cause == f"annual report {year} overdue")
+        query = select(d.c.uscc, d.c.year, d.c.deadline).where(d.c.year == year, rated, ~filed, ~lowered)
+        return [(row.uscc, row.year, row.deadline) for row in self.session.execute(query.order_by(d.c.uscc))]
+
     def penalty_dates_for(self, usccs: list[str]) -> dict[str, list[date]]:
         found: dict[str, list[date]] = {}
         for chunk in _chunks(usccs):
             query = select(known_penalties.c.uscc, known_penalties.c.effective_on).where(
-                known_penalties.c.uscc.in_(chunk))
+                known_penalties.c.uscc.in_(chunk), known_penalties.c.annulled_on.is_(None))  # annulled: none
             for uscc, on in self.session.execute(query):
                 found.setdefault(uscc, []).append(on)
         return found

@@ -38,6 +38,9 @@ class RatingPolicy:
     promotion_after_years: int = 0  # R9.2 晋级评估 [LOCAL]; 0: not allowed
     score_bands: tuple[Decimal, ...] = ()  # R9.8 [LOCAL]: lowest score of 1A..5A; empty: not checked
     serious_list_effect: str = "downgrade"  # R8.5.1/R9.6 [UNCONFIRMED]: downgrade | cancel | none
+    # R9.6 上年度未参加年度检查: a report filed after its deadline counts as not taking part only if the
+    # rulebook says so (it does not); off: only a report still missing when the inspection year closes
+    late_report_counts_as_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -228,3 +231,9 @@ def downgrade_reason_for_conclusion(year: int, conclusion: str | None, previous:
         return f"{year - 1}、{year} 年度检查连续两年基本合格"
     return None
 
+
+def absence_settled_on(year: int) -> date:
+    """R9.6 上年度未参加年度检查, when a late report does not count as absence (the default): the
+    inspection of `year`'s report is held in the following year, so an organization that had submitted
+    nothing by that year's end did not take part in it (a design choice; the rulebook names no day)."""
+    return date(year + 1, 12, 31)

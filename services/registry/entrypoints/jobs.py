@@ -15,7 +15,7 @@ from shared.scheduler import Scheduler
 
 def overdue_annual_reports(container: RegistryContainer) -> Callable[[], int]:
     """registry.annual_report.overdue for every organization and year not filed by its deadline (R4.5)."""
-    return lambda: reports.sweep_overdue(container.uow, container.report_policy)
+    return lambda: reports.sweep_overdue(container.uow, container.report_policy, container.rating_policy)
 
 
 def expired_ratings(container: RegistryContainer) -> Callable[[], int]:

@@ -9,6 +9,7 @@ from services.registry.domain.annual_report import AnnualReport, FilingOrganizat
 from services.registry.domain.model import Organization
 from services.registry.domain.rating import Award, Rating, RatingChange, RatingPolicy
 from services.registry.domain.report_commands import AwardRating, DowngradeForPenalty, DowngradeForSeriousList
+from services.registry.service_layer import certificates
 from services.registry.service_layer.lookups import organization
 from services.registry.service_layer.ports import UnitOfWork
 
@@ -31,6 +32,7 @@ def award_rating(cmd: AwardRating, uow: UnitOfWork, policy: RatingPolicy, report
         rating = rules.new_rating(org, award, cmd.by, uow.clock.now(), policy)
         uow.ratings.add(rating)
         announce_award(uow, rating)
+        certificates.issue_for_award(uow, rating)  # R9.1: 3A+ with its numbered certificate and plaque
         uow.commit()
     return rating
 
@@ -90,15 +92,33 @@ def downgrade_for_penalty(cmd: DowngradeForPenalty, uow: UnitOfWork) -> RatingCh
 
 
 def downgrade_for_overdue(uow: UnitOfWork, sweep_id: str) -> list[RatingChange]:
-    """R9.6 (L39 art. 30, 上年度未参加年度检查): a report not submitted by its deadline lowers the
+    """R9.6 (L39 art. 30, 上年度未参加年度检查), where a late report counts as absence (setting
+    SOCREG_RATING_LATE_REPORT_COUNTS_AS_ABSENT): a report not submitted by its deadline lowers the
     grade held on the deadline by one. In the overdue sweep's transaction; once per report year."""
     changes = []
     for uscc, year, deadline in uow.ratings.rated_in_overdue_sweep(sweep_id):
-        current = _current(uow, uscc, deadline)
         reason = f"{year} 年度工作报告未在 {deadline} 前报送（未参加年度检查）"
-        change = None if current is None else _downgrade(uow, current, reason, f"annual report {year} overdue")
-        changes += [change] if change else []
+        changes += _absent(uow, uscc, year, deadline, reason)
     return changes
+
+
+def downgrade_for_absence(uow: UnitOfWork, year: int) -> list[RatingChange]:
+    """R9.6 (L39 art. 30, 上年度未参加年度检查), the default: a report filed late is not absence; one
+    still not submitted when the inspection year closes (rules.absence_settled_on) lowers the grade held
+    on its deadline by one. In the overdue sweep's transaction; once per report year (the same cause as
+    downgrade_for_overdue, so switching the setting never lowers a grade twice for one year)."""
+    closed_on = rules.absence_settled_on(year)
+    changes = []
+    for uscc, year_, deadline in uow.ratings.rated_absent(year, closed_on):
+        reason = f"{year_} 年度工作报告至 {closed_on} 仍未报送（未参加年度检查）"
+        changes += _absent(uow, uscc, year_, deadline, reason)
+    return changes
+
+
+def _absent(uow: UnitOfWork, uscc: str, year: int, deadline: date, reason: str) -> list[RatingChange]:
+    current = _current(uow, uscc, deadline)
+    change = None if current is None else _downgrade(uow, current, reason, f"annual report {year} overdue")
+    return [change] if change else []
 
 
 def downgrade_for_serious_list(cmd: DowngradeForSeriousList, uow: UnitOfWork,
@@ -152,4 +172,5 @@ def _downgrade(uow: UnitOfWork, rating: Rating, reason: str, cause: str, *, canc
         "uscc": rating.uscc, "rating_id": rating.id, "awarded_on": rating.awarded_on.isoformat(),
         "expires_on": rating.expires_on.isoformat(), "from_grade": change.from_grade, "to_grade": change.to_grade,
         "on": change.changed_on.isoformat(), "reason": reason, "legal_basis": change.legal_basis, "trigger": cause})
+    certificates.recall_for(uow, rating, change)  # R9.6: the old certificate and plaque back within 15 days
     return change

@@ -12,6 +12,7 @@ from services.registry.domain import uscc as uscc_rules
 from services.registry.domain.annual_report import (AnnualReport, Filer, FilingOrganization, ReportPolicy, Transition,
                                                     adjusted_income, check_can_file, is_late)
 from services.registry.domain.model import ORG_TYPES
+from services.registry.domain.rating import RatingPolicy, absence_settled_on
 from services.registry.domain.report_commands import (ReviewAnnualReport, SaveAnnualReport, SubmitAnnualReport,
                                                       UnlockAnnualReport)
 from services.registry.service_layer import ratings
@@ -175,10 +176,14 @@ def announce_review(uow: UnitOfWork, org: FilingOrganization, report: AnnualRepo
             "reasons": report.return_reasons})
 
 
-def sweep_overdue(uow_factory: Callable[[], UnitOfWork], policy: ReportPolicy) -> int:
+def sweep_overdue(uow_factory: Callable[[], UnitOfWork], policy: ReportPolicy,
+                  rating_policy: RatingPolicy | None = None) -> int:
     """The daily job (R4.5): registry.annual_report.overdue once per organization and year whose
     report was not submitted by its deadline, and a rated organization's grade one down (R9.6, L39
-    art. 30: 未参加年度检查). One transaction per report year and deadline."""
+    art. 30: 未参加年度检查) - at the deadline if a late report counts as absence (a setting, off by
+    default), else once a report is still missing when the inspection year closes. One transaction
+    per report year and deadline."""
+    late_is_absent = (rating_policy or RatingPolicy()).late_report_counts_as_absent
     today = uow_factory().clock.today()
     announced = 0
     for year in range(policy.first_year, today.year):
@@ -189,7 +194,13 @@ def sweep_overdue(uow_factory: Callable[[], UnitOfWork], policy: ReportPolicy) -
                 if uow.reports.mark_overdue(year, deadline, obliged, today, sweep_id):
                     # set-based: the facts just inserted become their events (outbox, same transaction)
                     announced += uow.reports.announce_overdue(sweep_id, uow.source, uow.clock.now())
-                    ratings.downgrade_for_overdue(uow, sweep_id)  # R9.6: same transaction
+                    if late_is_absent:
+                        ratings.downgrade_for_overdue(uow, sweep_id)  # R9.6: same transaction
+                uow.commit()
+        if not late_is_absent and absence_settled_on(year) < today:
+            with uow_factory() as uow:
+                uow.reports.lock_overdue_sweep()
+                ratings.downgrade_for_absence(uow, year)  # R9.6: still missing at the year's end
                 uow.commit()
     return announced
 

@@ -34,17 +34,19 @@ def grades(client: TestClient, registrar: Headers, uscc: str) -> tuple[str | Non
     return (current and current["grade"]), [c["trigger"] for i in listing["items"] for c in i["changes"]]
 
 
-def test_a_report_missed_by_its_deadline_lowers_the_grade_in_the_sweep__R9_6_L39_art_30(
+def test_a_missed_deadline_lowers_the_grade_in_the_sweep_if_late_counts_as_absent__R9_6_L39_art_30(
         client: TestClient, registrar: Headers, platform: Platform, clock: FixedClock) -> None:
-    """未参加年度检查: the sweep that finds the 2026 report overdue lowers the grade held on the deadline
-    by one, in its own transaction; the earlier years it finds overdue (before the award) and an
-    unrated organization change no grade; a second sweep changes nothing."""
+    """未参加年度检查, with SOCREG_RATING_LATE_REPORT_COUNTS_AS_ABSENT on (the default is off:
+    tests/registry/reports/test_certificates_and_absence.py): the sweep that finds the 2026 report overdue
+    lowers the grade held on the deadline by one, in its own transaction; the earlier years it finds
+    overdue (before the award) and an unrated organization change no grade; a second sweep changes nothing."""
     rated, unrated = organizations(platform, group(), group())
     filed(client, registrar, rated, 2024, 2025)
     made = client.post(f"{ORGS}/{rated}/ratings", json=rating("4A"), headers=registrar).json()
     clock.set(date(2027, 6, 1))
-    assert reports.sweep_overdue(platform.registry.uow, platform.registry.report_policy) > 1
-    assert reports.sweep_overdue(platform.registry.uow, platform.registry.report_policy) == 0
+    late_is_absent = RatingPolicy(late_report_counts_as_absent=True)
+    assert reports.sweep_overdue(platform.registry.uow, platform.registry.report_policy, late_is_absent) > 1
+    assert reports.sweep_overdue(platform.registry.uow, platform.registry.report_policy, late_is_absent) == 0
     [event] = events(platform, "registry.rating.downgraded")
     assert event["data"] == {"uscc": rated, "rating_id": made["id"], "awarded_on": "2026-06-01",
                              "expires_on": "2031-06-01", "from_grade": "4A", "to_grade": "3A", "on": "2027-06-01",

@@ -14,6 +14,7 @@ from services.registry.domain.report_commands import (AwardRating, ReviewAnnualR
 from services.registry.entrypoints.api import report_schemas as schemas
 from services.registry.entrypoints.api.deps import Container, UsccPath
 from services.registry.entrypoints.api.investigation_routes import investigation_router
+from services.registry.entrypoints.api import certificate_routes, dormancy_routes
 from services.registry.service_layer import ratings, reports
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
@@ -143,3 +144,6 @@ def list_ratings(uscc: UsccPath, c: Container, who: CurrentPrincipal) -> dict[st
 
 # socreg/app.py mounts the registry's routers by name: the investigation paths ride on this one
 report_router.routes.extend(investigation_router.routes)
+# issue 13: the dormancy candidates (R2.4.3) and the rating certificates (R9.1, R9.6) ride on it too
+report_router.routes.extend(dormancy_routes.router.routes)
+report_router.routes.extend(certificate_routes.router.routes)
