@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.registry.entrypoints.web.dormancy_messages import DORMANCY
 from services.registry.entrypoints.web.page_messages import PAGES
 from services.registry.entrypoints.web.report_messages import ERRORS, LABELS
 from shared.webui import Pages
@@ -26,7 +27,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login.throttled": ("登录失败次数过多，请在 {seconds} 秒后重试（管理员可以解锁账号）。",
                         "Too many failed sign-ins: try again in {seconds} s (an administrator can unlock the account)."),
     "login.expired": ("登录表单已过期，请重新登录。", "The sign-in form expired: please sign in again."),
-    **PAGES, **LABELS, **ERRORS,
+    **PAGES, **LABELS, **ERRORS, **DORMANCY,
 }
 
 pages = Pages(Path(__file__).parent / "templates", messages=MESSAGES)
