@@ -144,6 +144,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, bus: Bus | None
                          min(settings.consumer_poll_seconds, 0.1))
     container = SearchContainer(settings, clock, db, bus or build_bus(settings), index, syncer,
                                 Goals(settings.search_population, settings.search_goal_total,
-                                      settings.search_goal_rated_share, settings.search_inspection_min_share))
+                                      settings.search_goal_rated_share, settings.search_inspection_min_share,
+                                      settings.inspection_min_ratio_district / 100))
     holder.append(container)
     return container

@@ -119,6 +119,10 @@ class DrawCompleted(_Data):
     drawn_at: datetime
     attempt: int = 1  # issue 12 (optional): a redraw's attempt and the draw it replaces
     redraw_of: str | None = None
+    # issue 13 (optional): the plan's kind and year, so a reader counts the L45 art. 5 yearly share of
+    # scheduled sampling (R6.2) without the plan events
+    plan_kind: PlanKind | None = None
+    plan_year: int | None = None
 
 
 class TaskCompleted(_Data):

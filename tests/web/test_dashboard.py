@@ -20,6 +20,7 @@ REQUIRED = ("total.total", "total.goal", "total.progress", "total.per_10000_resi
             "credit_lists.abnormal", "credit_lists.serious", "credit_lists.red", "by_type.social_group",
             "by_district.350200", "rating_distribution.4A", "rating_distribution.none",
             "annual_report_filing.2025.rate", "annual_report_filing.2025.due", "inspections.2026.drawn",
+            "inspections.2026.city_level_drawn", "inspections.2026.city_level",
             "inspections.2026.share_of_city_level", "inspections.2026.minimum")
 # the goal's share by type (city-level) and by district (350200 = the city level; 350203 = 思明区's own)
 BREAKDOWN = tuple(f"rated_3a_plus_breakdown.{row}.{variant}.{figure}"
@@ -73,7 +74,7 @@ def goals_data(portal: Portal) -> None:
     portal.publish("inspection.draw.completed", {
         "plan_id": "P-52600", "draw_id": "D-52600", "round": 1, "commitment": "c", "seed": "s", "frame_hash": "h",
         "frame_size": 10, "public_random": "r", "target_count": 1, "targets": [drawn], "algorithm": "sha256",
-        "drawn_at": f"{TODAY}T09:00:00+08:00"})
+        "drawn_at": f"{TODAY}T09:00:00+08:00", "plan_kind": "scheduled", "plan_year": PORTAL_DAY.year})
     portal.wait_profile(rated, lambda p: p["rating"] is not None and p["credit_lists"] == ["abnormal"])
     with portal.api() as http:
         for _ in range(100):
@@ -137,6 +138,10 @@ def test_every_dashboard_figure_equals_the_statistics_of_the_same_day(page: Any,
                                                       if f != "registered_on_or_before"}
                                                   for k in ("variant_all", "variant_eligible")}
     assert stats["inspections"][-1]["drawn"] >= 1
+    # R6.2 (L45 art. 5): the city-level targets of the year's scheduled draws over the city-level register
+    coverage = stats["inspections"][-1]
+    assert coverage["city_level_drawn"] >= 1
+    assert coverage["share_of_city_level"] == round(coverage["city_level_drawn"] / coverage["city_level"], 4)
     # over time: 31 December of the five years before, then the day itself, each as of its own day
     series = [f["asOf"] for f in marked if f["path"] == "total.total" and f["asOf"]]
     assert series == ["2021-12-31", "2022-12-31", "2023-12-31", "2024-12-31", "2025-12-31", TODAY]

@@ -127,6 +127,11 @@ inspections = Table(
     Column("publish_by", Date),
     Column("penalty_id", String(64)),
     Column("rectification_id", String(64)),
+    # R6.2 (L45 art. 5): the yearly share counts the targets of scheduled draws, a redrawn draw's left out
+    Column("draw_id", String(64)),
+    Column("plan_kind", String(20)),
+    Column("plan_year", Integer),
+    Column("redraw_of", String(64)),
 )
 
 index_queue = Table(

@@ -226,8 +226,9 @@ class SqlProjectionRepository:
 
     @_apply.register
     def _(self, change: p.InspectionDrawn) -> None:
-        self._upsert(inspections, {"key": change.key, "uscc": change.uscc, "drawn_on": change.drawn_on},
-                     ["key"])
+        self._upsert(inspections, {"key": change.key, "uscc": change.uscc, "drawn_on": change.drawn_on,
+                                   "draw_id": change.draw_id, "plan_kind": change.plan_kind,
+                                   "plan_year": change.plan_year, "redraw_of": change.redraw_of}, ["key"])
 
     @_apply.register
     def _(self, change: p.InspectionCompleted) -> None:

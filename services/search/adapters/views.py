@@ -1,7 +1,8 @@
 """Read queries for the statistics, each as of a day, from the dated facts of the projection.
 
 The facts are read once (`read_facts`: a handful of narrow queries; annual reports and inspection
-draws come counted per date by the database, through a covering index for the reports) and every day
+draws come counted per date by the database, through a covering index for the reports; the targets of
+scheduled draws, a few percent of the register a year, one by one for the R6.2 share) and every day
 asked for is answered from them in memory (organizations grouped, their registration days sorted and
 counted by bisection), so the dashboard's history (six days) costs one read, not six. `statistics(session, day, goals)` is
 `statistics_many(session, [day], goals)[day]`: GET /search/stats and the dashboard share one code path.
@@ -78,13 +79,18 @@ class Facts:
     entries: list[Any]  # (list, uscc, added_on, removed_on)
     reports: list[Any]  # (year, first_submitted_on, deadline, overdue_on, n)
     draws: list[Any]  # (drawn_on, completed_on, n)
+    scheduled: list[Any] = field(default_factory=list)  # (uscc, drawn_on, plan_year): targets of scheduled draws
     groups: dict[_Group, _Population] = field(default_factory=dict)
     rated: list[_Org] = field(default_factory=list)  # organizations with a rating
     charities: list[_Org] = field(default_factory=list)
+    authority: dict[str, str] = field(default_factory=dict)  # uscc -> registration authority, of those sampled
     _due: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        sampled = {row[0] for row in self.scheduled}
         for org in self.orgs:
+            if org.uscc in sampled:
+                self.authority[org.uscc] = s.authority_of(org.level, org.district)
             group = self.groups.setdefault((org.type, org.category, org.level, org.district), _Population())
             if org.ended_on is None:
                 group.open.append(org.registered_on)
@@ -124,9 +130,13 @@ def read_facts(session: Session) -> Facts:
     reports = session.execute(select(*keys, func.count()).where(
         or_(r.c.first_submitted_on.is_not(None), r.c.overdue_on.is_not(None))).group_by(*keys)).all()
     i = inspections
-    draws = session.execute(select(i.c.drawn_on, i.c.completed_on, func.count()).where(i.c.drawn_on.is_not(None))
+    standing = and_(i.c.drawn_on.is_not(None), or_(i.c.draw_id.is_(None), i.c.draw_id.not_in(
+        select(i.c.redraw_of).where(i.c.redraw_of.is_not(None)))))  # a draw replaced by a redraw left out
+    draws = session.execute(select(i.c.drawn_on, i.c.completed_on, func.count()).where(standing)
                             .group_by(i.c.drawn_on, i.c.completed_on)).all()
-    return Facts(orgs, rated, steps, entries, reports, draws)
+    scheduled = session.execute(select(i.c.uscc, i.c.drawn_on, i.c.plan_year).where(
+        standing, i.c.plan_kind == "scheduled")).all()
+    return Facts(orgs, rated, steps, entries, reports, draws, scheduled)
 
 
 def _valid_grade(facts: Facts, uscc: str, day: date) -> str | None:
@@ -197,7 +207,7 @@ def _day(facts: Facts, day: date, goals: s.Goals) -> dict[str, Any]:
                                                      goals.rated_share),
         "credit_lists": _list_counts(facts, day),
         "annual_report_filing": _filing(facts, day),
-        "inspections": _inspections(facts, day, city.all, goals),
+        "inspections": _inspections(facts, day, goals),
     }
 
 
@@ -230,7 +240,7 @@ def _filing(facts: Facts, day: date) -> list[dict[str, Any]]:
     return s.filing_rates(due, {y: n for y, n in filed.items() if y in years}, dict(late), dict(overdue))
 
 
-def _inspections(facts: Facts, day: date, city_total: int, goals: s.Goals) -> list[dict[str, Any]]:
+def _inspections(facts: Facts, day: date, goals: s.Goals) -> list[dict[str, Any]]:
     drawn: Counter[int] = Counter()
     completed: Counter[int] = Counter()
     for drawn_on, completed_on, n in facts.draws:
@@ -238,7 +248,37 @@ def _inspections(facts: Facts, day: date, city_total: int, goals: s.Goals) -> li
             drawn[drawn_on.year] += int(n)
             if completed_on is not None and completed_on <= day:
                 completed[drawn_on.year] += int(n)
-    return s.inspection_rates(dict(drawn), dict(completed), city_total, goals.inspection_share)
+    sampled = _sampled(facts, day)
+    local = sorted({s.authority_of(level, district) for _t, _c, level, district in facts.groups} - {s.CITY})
+    city: dict[int, dict[str, Any]] = {}
+    districts: dict[int, dict[str, dict[str, Any]]] = {}
+    for year in set(drawn) | set(completed) | set(sampled):
+        of_year = sampled.get(year, {})
+        city[year] = _share(facts, year, day, of_year.get(s.CITY, s.Sampled()), s.CITY, goals.inspection_share)
+        districts[year] = {a: _share(facts, year, day, of_year.get(a, s.Sampled()), a,
+                                     goals.inspection_share_district)
+                           for a in sorted(set(local) | set(of_year) - {s.CITY})}
+    return s.inspection_rates(dict(drawn), dict(completed), city, districts, goals.inspection_share)
+
+
+def _sampled(facts: Facts, day: date) -> dict[int, dict[str, s.Sampled]]:
+    """R6.2: per year and authority, the organizations drawn by scheduled draws of the year's plans run
+    within that year, by `day`."""
+    out: dict[int, dict[str, s.Sampled]] = {}
+    for uscc, drawn_on, plan_year in facts.scheduled:
+        year = drawn_on.year if plan_year is None else int(plan_year)
+        authority = facts.authority.get(uscc)
+        if drawn_on <= day and drawn_on.year == year and authority is not None:
+            out.setdefault(year, {}).setdefault(authority, s.Sampled()).add(uscc, drawn_on)
+    return out
+
+
+def _share(facts: Facts, year: int, day: date, sampled: s.Sampled, authority: str, goal: float) -> dict[str, Any]:
+    """One authority's share of its register on the year's reference day (stats.sampling_register_day)."""
+    on = s.sampling_register_day(year, day, sampled.last)
+    registered = sum(group.active(on, on)[0] for (_t, _c, level, district), group in facts.groups.items()
+                     if s.authority_of(level, district) == authority)
+    return s.authority_share(len(sampled.usccs), registered, on, goal)
 
 
 def statistics_many(session: Session, days: Iterable[date], goals: s.Goals) -> dict[date, dict[str, Any]]:

@@ -148,6 +148,12 @@ class InspectionDrawn:
     uscc: str
     key: str  # draw id and USCC: one inspection of one organization
     drawn_on: date
+    # R6.2 (L45 art. 5, a yearly share of scheduled sampling): the draw, its plan's kind and year, and the
+    # draw a redraw replaces (whose targets then no longer count); None in events older than issue 13
+    draw_id: str | None = None
+    plan_kind: str | None = None
+    plan_year: int | None = None
+    redraw_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -249,7 +255,9 @@ def penalty_imposed(data: dict[str, Any]) -> list[Change]:
 def draw_completed(data: dict[str, Any]) -> list[Change]:
     drawn_at = datetime.fromisoformat(str(data["drawn_at"]).replace("Z", "+00:00"))
     drawn_on = (drawn_at.astimezone(CHINA) if drawn_at.tzinfo else drawn_at).date()
-    return [InspectionDrawn(uscc, f"{data['draw_id']}:{uscc}", drawn_on) for uscc in data["targets"]]
+    kind, year, replaced = data.get("plan_kind"), data.get("plan_year"), data.get("redraw_of")
+    return [InspectionDrawn(uscc, f"{data['draw_id']}:{uscc}", drawn_on, data["draw_id"], kind,
+                            None if year is None else int(year), replaced) for uscc in data["targets"]]
 
 
 def task_completed(data: dict[str, Any]) -> list[Change]:

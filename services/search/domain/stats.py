@@ -19,7 +19,7 @@ The goal's breakdowns (issue 7: "over time, by district, by type"), both variant
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -29,7 +29,8 @@ class Goals:
     population: int = 4_297_000
     total: int = 9_000
     rated_share: float = 0.25
-    inspection_share: float = 0.04
+    inspection_share: float = 0.04  # R6.2 L45 art. 5: the city bureau, of the city-level organizations
+    inspection_share_district: float = 0.03  # each district bureau, of its own organizations
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
@@ -100,12 +101,52 @@ def filing_rates(due: dict[int, int], filed: dict[int, int], late: dict[int, int
             for year in sorted(set(due) | set(filed))]
 
 
-def inspection_rates(drawn: dict[int, int], completed: dict[int, int], city_total: int,
-                     goal: float) -> list[dict[str, Any]]:
+CITY = "350200"
+
+
+def authority_of(level: str, district: str) -> str:
+    """The registration authority: the city bureau (350200) or the organization's district bureau."""
+    return CITY if level == "city" else district
+
+
+@dataclass
+class Sampled:
+    """R6.2: one authority's organizations drawn by one year's scheduled draws (run within the year), and
+    the day of the latest such draw."""
+
+    usccs: set[str] = field(default_factory=set)
+    last: date | None = None
+
+    def add(self, uscc: str, day: date) -> None:
+        self.usccs.add(uscc)
+        self.last = day if self.last is None else max(self.last, day)
+
+
+def sampling_register_day(year: int, day: date, last: date | None) -> date:
+    """The register a year's share is measured against, as of `day`: the day of the year's latest
+    scheduled draw of the authority, otherwise `day` (31 December once the year is over) — the same
+    definition as the inspection service's GET /inspection/coverage (domain.coverage)."""
+    if last is not None:
+        return last
+    return min(day, date(year, 12, 31))
+
+
+def authority_share(drawn: int, registered: int, on: date, goal: float) -> dict[str, Any]:
+    share = ratio(drawn, registered)
+    return {"drawn": drawn, "registered": registered, "registered_on": on.isoformat(), "share": rounded(share),
+            "minimum": goal, "meets_minimum": None if share is None else share >= goal}
+
+
+def inspection_rates(drawn: dict[int, int], completed: dict[int, int], city: dict[int, dict[str, Any]],
+                     districts: dict[int, dict[str, dict[str, Any]]], goal: float) -> list[dict[str, Any]]:
+    """Per year: every drawn target and completed inspection (scheduled or not), and the L45 art. 5
+    share (R6.2): city-level organizations drawn by the year's scheduled draws over the city-level
+    register (`city[year]`, an authority_share), each district's likewise (`districts[year]`)."""
     out = []
-    for year in sorted(set(drawn) | set(completed)):
-        share = ratio(drawn.get(year, 0), city_total)
+    for year in sorted(set(drawn) | set(completed) | set(city)):
+        own = city[year]
         out.append({"year": year, "drawn": drawn.get(year, 0), "completed": completed.get(year, 0),
-                    "share_of_city_level": rounded(share), "minimum": goal,
-                    "meets_minimum": None if share is None else share >= goal})
+                    "city_level_drawn": own["drawn"], "city_level": own["registered"],
+                    "city_level_on": own["registered_on"], "share_of_city_level": own["share"], "minimum": goal,
+                    "meets_minimum": own["meets_minimum"], "districts": districts.get(year, {})})
     return out

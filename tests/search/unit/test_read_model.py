@@ -99,6 +99,15 @@ def test_rated_share_against_the_25_percent_goal__R9_9() -> None:
     assert stats.eligible_since(date(2028, 2, 29)) == date(2026, 2, 28)
 
 
-def test_inspection_share_against_the_4_percent_minimum__L45() -> None:
-    [row] = stats.inspection_rates({2026: 40}, {2026: 30}, 1000, 0.04)
+def test_inspection_share_against_the_4_percent_minimum__R6_2_L45_art_5() -> None:
+    # 300 drawn in all (district and unscheduled sampling too), 40 of them city-level in scheduled draws
+    city = {2026: stats.authority_share(40, 1000, date(2026, 4, 8), 0.04)}
+    [row] = stats.inspection_rates({2026: 300}, {2026: 30}, city, {}, 0.04)
     assert row["share_of_city_level"] == 0.04 and row["meets_minimum"] and row["completed"] == 30
+    assert (row["drawn"], row["city_level_drawn"], row["city_level"]) == (300, 40, 1000)
+    [short] = stats.inspection_rates({}, {}, {2026: stats.authority_share(39, 1000, date(2026, 4, 8), 0.04)}, {}, 0.04)
+    assert short["share_of_city_level"] == 0.039 and short["meets_minimum"] is False
+    # the register of the year's sampling: its latest scheduled draw's day, else the day (the year's end, once over)
+    assert stats.sampling_register_day(2026, date(2026, 12, 1), date(2026, 4, 8)) == date(2026, 4, 8)
+    assert stats.sampling_register_day(2026, date(2026, 6, 1), None) == date(2026, 6, 1)
+    assert stats.sampling_register_day(2025, date(2026, 6, 1), None) == date(2025, 12, 31)

@@ -108,3 +108,33 @@ def test_the_breakdown_on_a_day() -> None:
     # a report without a deadline is not late
     assert (filing["year"], filing["filed"], filing["late"], filing["overdue"]) == (2024, 6, 1, 1)
     assert out["inspections"][0]["drawn"] == 1 and out["inspections"][0]["completed"] == 1
+
+
+def test_city_share_is_city_draws_over_city_population__R6_2_L45_art_5() -> None:
+    """Issue 13 item 7: the share divides the city-level targets of the year's scheduled draws by the
+    city-level register, not every drawn target (district-level, unscheduled) by the city-level count;
+    each district's share is its own targets over its own register (3%)."""
+    drawn = [(D(2024, 4, 2), None, 1), (D(2025, 4, 1), None, 2), (D(2025, 4, 2), None, 1),
+             (D(2025, 5, 9), None, 3), (D(2026, 1, 5), None, 1)]  # 2025: 6 targets in all
+    scheduled = [("A", D(2025, 4, 1), 2025), ("C", D(2025, 4, 1), 2025),  # the city plan: 2 city-level
+                 ("G", D(2025, 4, 2), 2025),  # the district plan: one of 思明区's
+                 ("B", D(2026, 1, 5), 2025),  # a 2025 plan drawn in 2026 counts for neither year
+                 ("H", D(2024, 4, 2), None)]  # an event without the plan's year: its draw day's year
+    known = Facts(list(ORGS), {}, {}, [], [], drawn, scheduled)  # the 3 of 5 May: unscheduled (not listed)
+    [_, row] = _day(known, D(2025, 12, 31), Goals())["inspections"]
+    # the city register on the latest city draw's day (1 April 2025): A, B, C (E ended on 1 March)
+    assert (row["drawn"], row["city_level_drawn"], row["city_level"], row["city_level_on"]) == (6, 2, 3, "2025-04-01")
+    assert row["share_of_city_level"] == round(2 / 3, 4) and row["meets_minimum"] is True
+    assert row["districts"]["350203"] == {"drawn": 1, "registered": 2, "registered_on": "2025-04-02", "share": 0.5,
+                                          "minimum": 0.03, "meets_minimum": True}
+    # 湖里区 drew nobody: 0 of its register at the day asked (J registered 2024)
+    assert row["districts"]["350206"]["share"] == 0.0 and row["districts"]["350206"]["meets_minimum"] is False
+    before = _day(known, D(2025, 4, 1), Goals())["inspections"]  # the district draw of 2 April not yet
+    assert [(r["city_level_drawn"], r["districts"]["350203"]["drawn"]) for r in before] == [(0, 1), (2, 0)]
+    old = _day(known, D(2024, 12, 31), Goals())["inspections"]
+    assert [(r["year"], r["city_level_drawn"], r["districts"]["350203"]["drawn"]) for r in old] == [(2024, 0, 1)]
+    assert old[0]["city_level_on"] == "2024-12-31"  # no city draw that year: the year's end
+    later = _day(known, D(2026, 6, 1), Goals())["inspections"]
+    assert [(r["year"], r["drawn"], r["city_level_drawn"]) for r in later] == [(2024, 1, 0), (2025, 6, 2), (2026, 1, 0)]
+    assert later[1]["share_of_city_level"] == row["share_of_city_level"]  # 2025's figures are final
+    # the 2025 plan's draw of 5 January 2026 is a target drawn in 2026, in no year's share

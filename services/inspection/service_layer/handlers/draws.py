@@ -117,7 +117,7 @@ def _publish(uow: UnitOfWork, plan: Plan, draw: Draw, inputs: draw_rules.DrawInp
         "seed": draw.seed, "frame_hash": draw.frame_hash, "frame_size": draw.frame_size,
         "public_random": draw.public_random, "target_count": draw.target_count, "targets": targets,
         "algorithm": draw.algorithm, "drawn_at": draw.drawn_at.isoformat(), "attempt": draw.attempt,
-        "redraw_of": draw.redraw_of})
+        "redraw_of": draw.redraw_of, "plan_kind": plan.kind, "plan_year": plan.year})
 
 
 def run_due_draws(uow_factory: Callable[[], UnitOfWork], policy: rules.Policy) -> int:
