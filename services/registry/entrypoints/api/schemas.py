@@ -71,7 +71,12 @@ class RegistrationIn(_Body):
     governance: GovernanceIn | None = Field(None, description="foundations only: the board (理事会), supervisors "
                                             "(监事) and charter terms, checked against JJH arts 20-24 (R2.1.4). "
                                             "Required for a new foundation; optional for one migrated in with "
-                                            "its uscc; not given for social groups and social services")
+                                            "its uscc and registered_on; not given for social groups and social "
+                                            "services")
+    charity_since: date | None = Field(None, description="a charity migrated in with its uscc: the day it was "
+                                       "recognized (认定, R10.1), not before the Charity Law took effect "
+                                       "(2016-09-01) nor its registration; without it a charity counts from its "
+                                       "registration, or from 2016-09-01 if registered earlier")
 
     @model_validator(mode="after")
     def _members_only_for_groups(self) -> "RegistrationIn":
@@ -81,6 +86,8 @@ class RegistrationIn(_Body):
             raise ValueError("members applies to social groups only")
         if self.registered_on is not None and self.uscc is None:
             raise ValueError("registered_on may only be given for an organization migrated in with its uscc")
+        if self.charity_since is not None and (self.uscc is None or not self.charity):
+            raise ValueError("charity_since may only be given for a charity migrated in with its uscc")
         return self
 
 
@@ -110,9 +117,15 @@ class ChangeIn(_Body):
     governance: GovernanceIn | None = Field(None, description="foundations only: the board after the change "
                                             "(JJH arts 20-24), required with a 换届 or a new legal representative "
                                             "(the chair), with the meeting that elected the officers")
+    sponsor_approved_on: date | None = Field(None, description="the day the 业务主管单位 approved the change (R2.2.1): "
+                                             "required for a social group or social service with a sponsor (422 "
+                                             "naming SHT art. 18 / MFQ art. 15 without); recorded in the history "
+                                             "with the 30-day due date, and a change applied for later is flagged "
+                                             "`late` (history and registry.organization.changed)")
 
     def changes(self) -> dict[str, Any]:
-        body = self.model_dump(exclude_unset=True, exclude={"expected_version", "general_election", "governance"},
+        body = self.model_dump(exclude_unset=True, exclude={"expected_version", "general_election", "governance",
+                                                            "sponsor_approved_on"},
                                exclude_none=True)
         return body
 
@@ -132,6 +145,12 @@ class RevocationIn(_Body):
 
 class DecisionIn(_Body):
     note: ShortText | None = None
+
+
+class CharityDecisionIn(DecisionIn):
+    applied_on: date | None = Field(None, description="the day the application was accepted (受理), default today: "
+                                    "the decision is due within 20 days (CSF23 arts 10, 22); the history records "
+                                    "applied_on and due_on, and a later decision is flagged `late`")
 
 
 class LegalRepresentativeOut(BaseModel):
@@ -187,6 +206,12 @@ class HistoryEntry(BaseModel):
     changed_by: str
     changed_at: datetime
     legal_basis: str | None
+    sponsor_approved_on: date | None = Field(None, description="change registration: the sponsor's approval (R2.2.1)")
+    applied_on: date | None = Field(None, description="charity recognition / public fundraising: the application's "
+                                    "acceptance (受理)")
+    due_on: date | None = Field(None, description="the legal deadline: 30 days after the sponsor's approval, 20 days "
+                                "after the acceptance (CSF23 arts 10, 22)")
+    late: bool | None = Field(None, description="true when the act came after due_on")
 
 
 class UsccFailureOut(BaseModel):
