@@ -12,7 +12,8 @@ already) change nothing.
 Each year: a scheduled city-level plan (the 4% minimum of L45 art. 5), a scheduled district-level
 plan (3%), and an unscheduled plan over every charity (R6.6, 100%); each drawn in spring with a
 public random value; each task noticed, inspected and recorded; about one in six ends in a
-rectification notice (most answered and accepted, a few late: the sweep reports them overdue) and
+rectification notice (most answered and accepted; a few late or never, which the sweep reports overdue;
+some answered in time but rejected at first, overdue from that review when it came after the deadline) and
 about one in seventy (at least one a year) in a penalty (mostly warnings, some fines, rarely a
 suspension). Results are published by the publication sweep within the working-day limit. Nothing
 happens after the container clock's today. Everything is labelled 演示 (demo).
@@ -64,6 +65,11 @@ PENALTY_SHARE = 0.015  # of a year's tasks, at least one
 UNCONTACTABLE = {2020: 17, 2021: 12, 2022: 10, 2023: 8, 2024: 8, 2025: 6}
 SUSPENSIONS = {2020: 1}
 RECTIFICATION_SHARE = 0.17
+# of the notices: never answered, answered after the deadline, and answered in time but rejected at the first
+# review (answered again and accepted later). An answer in time is never overdue however late the bureau
+# reviews it; one rejected after the deadline counts as unmet from that review (R7.1). With the uncontactable
+# findings they give the plan's 2020 abnormal figure
+NEVER_ANSWERED, ANSWERED_LATE, REJECTED_FIRST = 0.05, 0.10, 0.09
 DEMO_APPROVER = "demo-approver"  # every demo sanction is proposed by one person and approved by this one
 Action = tuple[date, int, Callable[[FixedClock], object]]
 DEMO_INSPECTOR = "inspector"  # the demo's inspector account (services/registry/entrypoints/demo.py) is a pool member
@@ -259,15 +265,25 @@ def _penalty_for(p: commands.ImposePenalty, uscc: str, basis: str) -> commands.I
 def _rectification_actions(container: InspectionContainer, rect_id: str, issued: date, deadline: date,
                            rng: random.Random, actor: str = "demo") -> list[Action]:
     roll = rng.random()
-    if roll < 0.05:
+    if roll < NEVER_ANSWERED:
         return []  # never answered: reported overdue, stays open
-    late = roll < 0.15
+    late = roll < NEVER_ANSWERED + ANSWERED_LATE
     answered = deadline + timedelta(days=rng.randint(5, 40)) if late else issued + timedelta(
         days=rng.randint(5, (deadline - issued).days - 2))
     respond = commands.RespondToRectification(rect_id, "已按通知书要求完成整改，附整改报告（演示）", None)
     review = commands.ReviewRectification(rect_id, True, "整改到位（演示）", actor)  # the inspector who ordered it
+    reviewed = answered + timedelta(days=rng.randint(2, 10))
+    if late or roll >= NEVER_ANSWERED + ANSWERED_LATE + REJECTED_FIRST:
+        return [(answered, 3, lambda clock: rectifications.respond(respond, container.uow(clock))),
+                (reviewed, 4, lambda clock: rectifications.review(review, container.uow(clock), container.policy))]
+    # answered in time but not enough: rejected (after the deadline it counts as unmet from that review, R7.1),
+    # answered again and accepted; its own days, so the history's other draws stay as they were
+    again = reviewed + timedelta(days=random.Random(f"again-{rect_id}").randint(5, 30))
+    reject = commands.ReviewRectification(rect_id, False, "整改不到位，请补充整改（演示）", actor)
     return [(answered, 3, lambda clock: rectifications.respond(respond, container.uow(clock))),
-            (answered + timedelta(days=rng.randint(2, 10)), 4,
+            (reviewed, 4, lambda clock: rectifications.review(reject, container.uow(clock), container.policy)),
+            (again, 3, lambda clock: rectifications.respond(respond, container.uow(clock))),
+            (again + timedelta(days=3), 4,
              lambda clock: rectifications.review(review, container.uow(clock), container.policy))]
 
 
@@ -377,6 +393,9 @@ def _repairs_of(uscc: str, facts: list[Fact], policy: CreditPolicy, today: date,
             if not entries or not _ready(d, name, entries, applied, found):
                 if name == SERIOUS and d.serious_eligible_on is not None and d.serious_eligible_on > ready_on:
                     heapq.heappush(pending, d.serious_eligible_on)
+                waiting = [e.removable_from for e in entries if e.removable_from and e.removable_from > ready_on]
+                if name == ABNORMAL and waiting:  # R8.4.2: the rest once the 6 months from 查实 have passed
+                    heapq.heappush(pending, max(waiting))
                 continue
             days = policy.serious_decision_working_days if name == SERIOUS else policy.removal_working_days
             decided = add_working_days(applied, rng.randint(1, days), policy.holidays)
@@ -401,7 +420,8 @@ def _ready(d: Derivation, name: str, entries: list[Entry], on: date, found: Mapp
             return e.duty_done_on is not None and e.duty_done_on <= on
         if e.trigger == "uncontactable":
             return found.get(e.trigger_key, date.max) <= on
-        return e.duty == DUTY_NONE
+        # nothing to rectify: not before 6 months from 查实 (R8.4.2), when the engine removes it anyway
+        return e.duty == DUTY_NONE and (e.removable_from is None or e.removable_from <= on)
 
     if name == ABNORMAL:
         return all(done(e) for e in entries)

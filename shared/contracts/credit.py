@@ -45,26 +45,34 @@ class CreditEntry(_Data):
     source_event_id: str | None = None  # the event whose trigger listed the organization
 
 
+# issue 13: an objection to the credit information itself (a penalty decision, a report flagged late) is
+# on no list of its own: its `list` is "info" and `target` names the information
+ApplicationList = Literal["abnormal", "serious", "red", "info"]
+
+
 class ApplicationSubmitted(_Data):
     """A removal application (信用修复) or an objection (异议) reached the registrar (issue 5)."""
 
     uscc: str
     application_id: str
     kind: Literal["removal", "objection"]
-    list: CreditList
+    list: ApplicationList
     entry_ids: list[str]
     submitted_on: date
     decide_by: date
+    target: str | None = None  # issue 13 (optional): the information an objection names, e.g. penalty:PE-...
 
 
 class ApplicationDecided(_Data):
     uscc: str
     application_id: str
     kind: Literal["removal", "objection"]
-    list: CreditList
+    list: ApplicationList
     state: Literal["approved", "rejected"]
     decided_on: date
     reason: str
+    target: str | None = None  # issue 13 (optional)
+    voided: list[str] = []  # issue 13 (optional): the information an upheld objection voided (its keys)
 
 
 EVENTS = {

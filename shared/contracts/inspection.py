@@ -47,6 +47,21 @@ class PenaltyImposed(_Data):
     measures: list[PenaltyMeasure] = []
 
 
+class PenaltyAnnulled(_Data):
+    """Issue 13: an objection (异议, R8.4.4) against the penalty decision was upheld: the decision is void as
+    an error, so it stops counting for the credit lists' repeat rule (R8.3 #5), the red list, the registry's
+    penalty windows (R10.1-10.2, R9.3) and the grade it lowered (R9.6) is given back."""
+    uscc: str
+    penalty_id: str
+    kind: PenaltyKind  # the decision's most severe measure, as inspection.penalty.imposed said
+    effective_on: date
+    annulled_on: date
+    reason: str
+    legal_basis: str
+    decision_number: str | None = None
+    application_id: str | None = None
+
+
 class RevocationRequested(_Data):
     """Issue 12: an inspection found grounds for 撤销登记; the registry decides it (a registrar proposes,
     an approver approves). Nothing is revoked by this event."""
@@ -169,6 +184,9 @@ class RectificationOverdue(_Data):
     number: str
     deadline: date
     detected_on: date
+    # added by issue 13 (optional): the first day the notice counts as unmet - the day after the deadline, or,
+    # for a response given in time and rejected after the deadline, the day of that review (R7.1)
+    overdue_from: date | None = None
 
 
 class RectificationAccepted(_Data):
@@ -182,6 +200,8 @@ class RectificationAccepted(_Data):
 
 EVENTS = {
     "inspection.penalty.imposed": (1, PenaltyImposed, "An administrative penalty took effect (行政处罚)"),
+    "inspection.penalty.annulled": (1, PenaltyAnnulled,
+                                    "A penalty decision was voided as an error: an objection was upheld (异议成立)"),
     "inspection.revocation.requested": (1, RevocationRequested,
                                         "An inspection asks the registry to revoke an organization (撤销登记建议)"),
     "inspection.plan.created": (1, PlanCreated, "A random-inspection plan was made (抽查计划)"),

@@ -205,6 +205,8 @@ penalties = Table(
     Column("approved_by", String(100)),  # issue 12: the approver of the two-person decision
     Column("recorded_at", UtcDateTime),
     Column("measures", JSON, nullable=False, default=list),  # issue 13: the decision's measures
+    Column("annulled_on", Date),  # issue 13: voided as an error by an upheld objection (R8.4.4)
+    Column("annulment_reason", Text),
 )
 
 # ---- two-person sanctions (issue 12): proposals of penalties, list inclusions and removals, approvals of
@@ -251,6 +253,7 @@ credit_entries = Table(
     Column("voided_on", Date),
     Column("void_reason", Text),
     Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("verified_on", Date),  # issue 13: 查实, from which R8.4.2's 6 months run
     Index("ix_credit_entries_list_included", "list", "included_on"),
 )
 
@@ -293,6 +296,7 @@ credit_applications = Table(
     Column("decided_by", String(100)),
     Column("decision_reason", Text),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("target", String(120)),  # issue 13: the information an objection disputes (list "info")
 )
 
 number_sequences = Table(

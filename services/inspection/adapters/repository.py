@@ -196,8 +196,11 @@ class SqlRectificationRepository:
 
     def overdue_candidates(self, on: date) -> list[str]:
         reported = select(rectification_overdue.c.rectification_id)
+        r = rectifications.c
+        not_awaiting_review = or_(r.status != "responded", r.responded_on.is_(None),  # R7.1: an answer given in
+                                  r.responded_on > r.deadline)  # time awaits the bureau's review: not overdue
         query = (select(rectifications.c.id).where(rectifications.c.status != "accepted",
-                                                   rectifications.c.deadline < on,
+                                                   rectifications.c.deadline < on, not_awaiting_review,
                                                    rectifications.c.id.not_in(reported))
                  .order_by(rectifications.c.deadline, rectifications.c.id))
         return list(self.session.scalars(query))

@@ -238,7 +238,8 @@ def public_results(session: Session, uscc: str | None, year: int | None, page: i
                     rectifications.c.deadline.label("rectification_deadline"),
                     rectifications.c.status.label("rectification_status"),
                     penalties.c.kind.label("penalty_kind"), penalties.c.legal_basis.label("penalty_legal_basis"),
-                    penalties.c.effective_on.label("penalty_effective_on"))
+                    penalties.c.effective_on.label("penalty_effective_on"),
+                    penalties.c.annulled_on.label("penalty_annulled_on"))  # issue 13: voided on objection
              .join(plans, plans.c.id == tasks.c.plan_id)
              .join(rectifications, rectifications.c.id == tasks.c.rectification_id, isouter=True)
              .join(penalties, penalties.c.id == tasks.c.penalty_id, isouter=True)

@@ -4,8 +4,12 @@ facts by a pure function.
 Facts are what the events and decisions said, each with the date it took effect (event time, not
 arrival time): triggers (R8.2, R8.3), penalties, revocation and deregistration, duties performed
 (a report filed, a rectification accepted), evaluation grades, removal decisions and upheld
-objections. `derive(facts, policy, today)` replays them in date order - with the automatic steps
-(escalation after 2 years, removal of entries with nothing to rectify) at their own due dates - so
+objections. An upheld objection (R8.4.4) voids an entry, and where the cause itself was the error
+(a penalty annulled, a report wrongly flagged late) it voids that cause too: the replay then runs as if
+the cause had never been, so it stops counting for the repeat rule (R8.3 #5), the red list and the
+filing record, and every entry that followed from it is voided with the objection's reason.
+`derive(facts, policy, today)` replays them in date order - with the automatic steps (escalation after
+2 years, removal of entries with nothing to rectify 6 months after 查实) at their own due dates - so
 the outcome depends only on the facts, never on the order they arrived in or on when the sweep ran.
 The same replay carried past today gives the projected timeline and the next date anything is due.
 """
@@ -62,6 +66,8 @@ class Entry:
     removed_by: str | None = None
     underlying: tuple[str, ...] = ()
     policy_version: str = ""
+    verified_on: date | None = None  # 查实: the day the registrar established the cause (R8.4.2)
+    removable_from: date | None = None  # nothing to rectify: not removed before 6 months from 查实 (R8.4.2)
 
     def open_on(self, day: date) -> bool:
         return self.included_on <= day and (self.removed_on is None or self.removed_on > day)
@@ -144,6 +150,32 @@ def is_minor(f: Fact, policy: CreditPolicy) -> bool:
                for kind, amount in measures_of(f))
 
 
+def verified_on(f: Fact) -> date:
+    """查实 (R8.4.2): the day the registrar established the cause - a penalty decision's own date, the approval
+    of a manual inclusion - never before the day it took effect; the effective day where nothing else is said."""
+    said = f.data.get("verified_on")
+    return max(f.on, date.fromisoformat(str(said))) if said else f.on
+
+
+def voided_causes(facts: Iterable[Fact]) -> dict[tuple[str, str], tuple[date, str, str]]:
+    """(kind, key) -> (on, by, reason): the credit information upheld objections found wrong (R8.4.4)."""
+    out: dict[tuple[str, str], tuple[date, str, str]] = {}
+    for f in facts:
+        if f.kind != "void":
+            continue
+        for cause in f.data.get("facts") or ():
+            k, said = (str(cause["kind"]), str(cause["key"])), (f.on, f.by or SYSTEM, str(f.data.get("reason") or ""))
+            if k not in out or said < out[k]:  # the earliest (whatever the order they came in)
+                out[k] = said
+    return out
+
+
+def corrected_report_years(causes: Mapping[tuple[str, str], object]) -> frozenset[int]:
+    """Report years whose overdue flag an upheld objection voided: the report counts as on time."""
+    return frozenset(int(key.split(":", 1)[1]) for kind, key in causes
+                     if kind == "trigger" and key.startswith("annual_report:") and key.split(":", 1)[1].isdigit())
+
+
 def _merged(facts: Iterable[Fact]) -> list[Fact]:
     """One fact per (kind, key) for triggers, penalties, duties and closures (the earliest, ties by
     source id: independent of arrival); decisions and grades stay as they are."""
@@ -191,9 +223,7 @@ class _Replay:
         abnormal = self.open(ABNORMAL)
         if abnormal and self.abnormal_clock is not None:
             due.append((years_after(self.abnormal_clock, self.policy.escalation_years), "escalate", abnormal))
-        if self.policy.auto_removal_months > 0:
-            due += [(add_months(e.included_on, self.policy.auto_removal_months), "auto_removal", [e])
-                    for e in abnormal if e.duty == DUTY_NONE]
+        due += [(e.removable_from, "auto_removal", [e]) for e in abnormal if e.removable_from is not None]
         return min(due, key=lambda d: (d[0], d[1] != "auto_removal", d[2][0].id)) if due else None
 
     def _auto_until(self, day: date, inclusive: bool = False) -> None:
@@ -266,8 +296,12 @@ class _Replay:
         if eid in self.voided or any(e.id == eid for e in self.entries):
             return
         reason = f.data.get("reason") or rule.title_zh
+        verified = verified_on(f)
         e = Entry(eid, self.uscc, rule.list, rule.code, f.key, str(f.data.get("legal_basis") or rule.legal_basis),
-                  str(reason), f.source_event_id, f.on, f.by or SYSTEM, rule.duty, policy_version=self.policy.version)
+                  str(reason), f.source_event_id, f.on, f.by or SYSTEM, rule.duty, policy_version=self.policy.version,
+                  verified_on=verified)
+        if rule.list == ABNORMAL and rule.duty == DUTY_NONE and self.policy.auto_removal_months > 0:
+            e.removable_from = add_months(verified, self.policy.auto_removal_months)  # R8.4.2, from 查实
         self.entries.append(e)
         self.last_trigger = f.on  # R8.4.1: a new listable act restarts the clock
         if rule.list == ABNORMAL:
@@ -299,20 +333,23 @@ class _Replay:
 def derive(uscc: str, facts: Iterable[Fact], policy: CreditPolicy, today: date) -> Derivation:
     facts = list(facts)
     voids = {str(f.data["entry_id"]): (f.on, f.by or SYSTEM, str(f.data.get("reason") or ""))
-             for f in facts if f.kind == "void"}
-    ordered = _merged(f for f in facts if f.kind != "void")
+             for f in facts if f.kind == "void" and f.data.get("entry_id")}
+    causes = voided_causes(facts)
+    ordered = _merged(f for f in facts if f.kind != "void" and (f.kind, f.key) not in causes)
     horizon = years_after(today, policy.projection_years)
     now = _Replay(uscc, ordered, policy, set(voids))
     now.run(today)
     ahead = _Replay(uscc, ordered, policy, set(voids))
     ahead.run(horizon)
+    if causes:
+        voids.update(_corrected(uscc, facts, causes, now, policy, today, voids))
     for e in now.entries:
         e.duty_done_on = now.duty_done(e)
     ratings = [f for f in ordered if f.kind == "rating"]
     penalties = [f.on for f in ordered if f.kind == "penalty"]
     filings = Filings([f for f in ordered if f.kind == "filing"],
                       [f for f in ordered if f.kind == "trigger" and f.data.get("rule") == "annual_report_overdue"],
-                      policy.report_first_year)
+                      policy.report_first_year, corrected_report_years(causes))
     spells_now = red_spells(uscc, now.entries, penalties, ratings, now.closed_on, policy, today, filings)
     spells_ahead = red_spells(uscc, ahead.entries, penalties, ratings, ahead.closed_on, policy, horizon, filings)
     entries = sorted(now.entries + spells_now, key=lambda e: (e.included_on, e.list, e.id))
@@ -320,6 +357,18 @@ def derive(uscc: str, facts: Iterable[Fact], policy: CreditPolicy, today: date) 
     later_facts = [f.on for f in ordered if f.on > today]
     due = [s.on for s in timeline if s.on > today and s.step != "eligible_for_removal"] + later_facts
     return Derivation(uscc, today, entries, voids, timeline, min(due) if due else None, now.serious_eligible_on())
+
+
+def _corrected(uscc: str, facts: list[Fact], causes: Mapping[tuple[str, str], tuple[date, str, str]], now: _Replay,
+               policy: CreditPolicy, today: date, voids: Mapping[str, object]) -> dict[str, tuple[date, str, str]]:
+    """The entries that stood only because of voided causes (R8.4.4): each is voided with the objection that
+    found its own cause wrong, or else with the latest one (a repeat-rule entry whose earlier penalty fell)."""
+    before = _Replay(uscc, _merged(f for f in facts if f.kind != "void"), policy, set(voids))
+    before.run(today)
+    standing = {e.id for e in now.entries}
+    latest = max(causes.values())
+    by_key = {key: v for (_, key), v in causes.items()}
+    return {e.id: by_key.get(e.trigger_key, latest) for e in before.entries if e.id not in standing}
 
 
 def _timeline(now: _Replay, ahead: _Replay, red_now: list[Entry], red_ahead: list[Entry], today: date,

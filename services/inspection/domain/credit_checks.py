@@ -1,17 +1,19 @@
 """What the credit rules forbid (409 naming the rule) or refuse as input (422): manual inclusion,
-removal (R8.4.2, R8.4.3) and objections (R8.4.4)."""
+removal (R8.4.2, R8.4.3; an entry with nothing to rectify not before 6 months from 查实) and objections
+(R8.4.4: to an entry, or to the credit information itself - a penalty decision, a report flagged late)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from services.inspection.domain.credit import Derivation, Entry
+from services.inspection.domain.credit import Derivation, Entry, Fact, voided_causes
 from services.inspection.domain.credit_policy import (ABNORMAL, DUTY_RECTIFY, DUTY_REPORT, MANUAL_RULES, RED,
-                                                      RULE_ABNORMAL_REMOVAL, RULE_OBJECTION, RULE_RED,
-                                                      RULE_REVOKED_REMOVAL, RULE_SERIOUS_REMOVAL, RULES_BY_CODE,
-                                                      SERIOUS, CreditPolicy)
+                                                      RULE_ABNORMAL_REMOVAL, RULE_NOTHING_TO_RECTIFY, RULE_OBJECTION,
+                                                      RULE_RED, RULE_REVOKED_REMOVAL, RULE_SERIOUS_REMOVAL,
+                                                      RULES_BY_CODE, SERIOUS, CreditPolicy)
 from shared.errors import InvalidInput, RuleViolation
 
+CORRECTABLE = ("penalty", "trigger")  # what an upheld objection may void beside an entry (R8.4.4)
 _DUTY_ZH = {DUTY_REPORT: "补报年度工作报告", DUTY_RECTIFY: "完成整改并通过验收"}
 
 
@@ -46,6 +48,10 @@ def _removable(d: Derivation, list_name: str, e: Entry, on: date) -> None:
         if e.duty in _DUTY_ZH and e.duty_done_on is None:
             raise RuleViolation(f"entry {e.id} ({RULES_BY_CODE[e.trigger].title_zh}): {_DUTY_ZH[e.duty]}后方可申请移出",
                                 rule=RULE_ABNORMAL_REMOVAL)
+        if e.removable_from is not None and on < e.removable_from:
+            raise RuleViolation(f"entry {e.id} ({RULES_BY_CODE[e.trigger].title_zh}) has nothing to rectify: it leaves "
+                                f"the list on {e.removable_from}, 6 months after 查实 ({e.verified_on}), not before",
+                                rule=RULE_NOTHING_TO_RECTIFY)
         return
     if e.trigger == "revoked":
         raise RuleViolation(f"entry {e.id}: an organization listed for revocation leaves the serious list when its "
@@ -68,6 +74,27 @@ def objectable(d: Derivation, entry_id: str) -> Entry:
         raise RuleViolation(f"entry {e.id} follows from abnormal-list entries {', '.join(e.underlying)}: "
                             "object to those", rule=RULE_OBJECTION)
     return e
+
+
+def information(facts: Sequence[Fact], key: str) -> Fact:
+    """The credit information an objection names (R8.4.4): a penalty decision or a trigger (a report flagged
+    late, a rectification overdue, an uncontactable finding, a manual inclusion) on record and not yet voided.
+    Revocation and deregistration are the registry's decisions, not information this service can correct."""
+    voided = voided_causes(facts)
+    found = [f for f in facts if f.key == key and f.kind in CORRECTABLE and (f.kind, f.key) not in voided]
+    if not found:
+        raise RuleViolation(f"no credit information {key!r} on record that an objection can correct "
+                            "(a penalty decision or a listing trigger)", rule=RULE_OBJECTION)
+    return min(found, key=lambda f: (f.on, f.source_event_id or ""))
+
+
+def cause_of(facts: Sequence[Fact], e: Entry) -> Fact:
+    """The fact behind an entry, for an objection upheld because the cause itself was the error."""
+    if e.trigger in ("revoked", "abnormal_two_years"):
+        behind = "the registry's revocation" if e.trigger == "revoked" else "other entries"
+        raise RuleViolation(f"entry {e.id} follows from {behind}: there is no credit information of this service "
+                            "behind it to void", rule=RULE_OBJECTION)
+    return information(facts, e.trigger_key)
 
 
 def list_of(list_name: str) -> str:

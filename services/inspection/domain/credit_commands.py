@@ -47,12 +47,14 @@ class ApplyForRemoval:
 
 @dataclass(frozen=True)
 class Object:
-    """异议: the organization disputes one entry (R8.4.4)."""
+    """异议: the organization disputes one entry, or the credit information itself (R8.4.4): `information` is
+    its key - penalty:<penalty id>, annual_report:<year> (a report flagged late), rectification:<id> ..."""
 
     uscc: str
-    entry_id: str
+    entry_id: str | None
     statement: str
     by: str
+    information: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,4 @@ class Decide:
     reason: str
     by: str
     kind: str | None = None
+    void_cause: bool = False  # an objection to an entry upheld because its cause itself was wrong (R8.4.4)

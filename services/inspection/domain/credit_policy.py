@@ -76,6 +76,8 @@ RULES_BY_CODE = {r.code: r for r in RULES}
 RULE_RELIST = "R8.4.1 L60 (re-listing restarts the clock: 重新计算)"
 RULE_ABNORMAL_REMOVAL = "R8.4.2 L60 (移出活动异常名录: apply after performing the duty; registrar verifies)"
 RULE_AUTO_REMOVAL = "R8.4.2 L60-draft (nothing to rectify: removed on the registrar's own motion) [DRAFT-ONLY]"
+RULE_NOTHING_TO_RECTIFY = ("R8.4.2 L60-draft (nothing to rectify: 6 months from 查实 before it leaves the list, on the "
+                           "registrar's own motion) [DRAFT-ONLY]")
 RULE_SERIOUS_REMOVAL = "R8.4.3 L60 (严进严出: apply after 2 full years with no new trigger)"
 RULE_REVOKED_REMOVAL = "R8.4.3 L60 (吊销/撤销: removed once 注销登记 is completed)"
 RULE_OBJECTION = "R8.4.4 L60 (异议: the registrar corrects a confirmed error)"
@@ -112,8 +114,8 @@ class CreditPolicy:
                 "rules": [{"code": r.code, "list": r.list, "article": r.article, "legal_basis": r.legal_basis,
                            "title_zh": r.title_zh, "duty": r.duty, "manual": r.manual, "status": r.status}
                           for r in RULES],
-                "procedures": [RULE_RELIST, RULE_ABNORMAL_REMOVAL, RULE_AUTO_REMOVAL, RULE_SERIOUS_REMOVAL,
-                               RULE_REVOKED_REMOVAL, RULE_OBJECTION, RULE_RED]}
+                "procedures": [RULE_RELIST, RULE_ABNORMAL_REMOVAL, RULE_AUTO_REMOVAL, RULE_NOTHING_TO_RECTIFY,
+                               RULE_SERIOUS_REMOVAL, RULE_REVOKED_REMOVAL, RULE_OBJECTION, RULE_RED]}
 
 
 GRADES = ("1A", "2A", "3A", "4A", "5A")

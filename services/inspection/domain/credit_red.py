@@ -48,8 +48,10 @@ class Filings:
     """An organization's filing record per report year: filing facts (registry.annual_report.submitted /
     accepted) and the deadlines the report facts carry (R4.1: one month-day per organization type)."""
 
-    def __init__(self, filings: Sequence[_Fact], reports: Sequence[_Fact], first_year: int) -> None:
+    def __init__(self, filings: Sequence[_Fact], reports: Sequence[_Fact], first_year: int,
+                 corrected: frozenset[int] = frozenset()) -> None:
         self.first_year = first_year
+        self.corrected = corrected  # years whose lateness an upheld objection found wrong (R8.4.4)
         self.by_year: dict[int, list[_Fact]] = {}
         self.deadlines: dict[int, date] = {}
         for f in [*filings, *reports]:
@@ -87,7 +89,7 @@ class Filings:
     def good(self, year: int, day: date) -> bool:
         """R4.5 on time, and R4.3 合格 for a 年检 year (before 年检改年报) / not 不合格 after it."""
         known = [f for f in self.by_year.get(year, []) if f.on <= day]
-        if not any(f.data.get("late") is False for f in known):
+        if year not in self.corrected and not any(f.data.get("late") is False for f in known):
             return False
         concluded = [f for f in known if f.data.get("event") == "accepted"]
         conclusion = max(concluded, key=lambda f: f.on).data.get("conclusion") if concluded else None
@@ -108,15 +110,15 @@ class Grades:
     def __init__(self, facts: Sequence[_Fact]) -> None:
         self.awards: list[_Award] = []
         self.expired: dict[str, date] = {}
-        self.downgrades: dict[str, list[tuple[date, str | None]]] = {}
+        self.downgrades: dict[str, list[tuple[date, str | None, bool]]] = {}
         for f in facts:
             rid, event = str(f.data.get("rating_id")), f.data.get("event")
             if event == "awarded":
                 self.awards.append(_Award(rid, str(f.data["grade"]), f.on, date.fromisoformat(str(f.data["expires_on"]))))
             elif event == "expired":
                 self.expired[rid] = min(f.on, self.expired.get(rid, f.on))
-            elif event == "downgraded":
-                self.downgrades.setdefault(rid, []).append((f.on, f.data.get("to_grade")))
+            elif event in ("downgraded", "restored"):  # restored: a voided penalty's downgrade given back
+                self.downgrades.setdefault(rid, []).append((f.on, f.data.get("to_grade"), event == "restored"))
 
     def on(self, day: date) -> str | None:
         valid = [a for a in self.awards if a.awarded_on <= day < a.expires_on
@@ -125,11 +127,19 @@ class Grades:
             return None
         award = max(valid, key=lambda a: (a.awarded_on, a.rating_id))
         lowered = [d for d in self.downgrades.get(award.rating_id, []) if d[0] <= day]
-        return max(lowered, key=lambda d: d[0])[1] if lowered else award.grade
+        return max(lowered, key=_latest_change)[1] if lowered else award.grade
 
     def change_days(self) -> list[date]:
         return ([a.awarded_on for a in self.awards] + [a.expires_on for a in self.awards]
-                + list(self.expired.values()) + [d for ds in self.downgrades.values() for d, _ in ds])
+                + list(self.expired.values()) + [d[0] for ds in self.downgrades.values() for d in ds])
+
+
+def _latest_change(change: tuple[date, str | None, bool]) -> tuple[date, bool, int]:
+    """The grade change in force: the latest day; on one day a restoration after the downgrades, the lowest
+    downgrade, the highest restoration (whatever order the facts came in)."""
+    on, grade, restored = change
+    rank = -1 if grade is None else GRADES.index(grade)
+    return on, restored, rank if restored else -rank
 
 
 def failing(day: date, grades: Grades, entries: Sequence[_Entry], penalties: Sequence[date], closed_on: date | None,

@@ -242,3 +242,5 @@ class Penalty:
     # issue 13: a penalty is a decision (决定书) that may combine measures; `kind`, `amount` and `period_days`
     # above are its most severe measure's, kept for the readers of one kind
     measures: list[dict[str, Any]] = field(default_factory=list)
+    annulled_on: date | None = None  # issue 13: voided as an error by an upheld objection (R8.4.4)
+    annulment_reason: str | None = None

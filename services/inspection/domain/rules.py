@@ -208,8 +208,24 @@ def ensure_can_review(r: Rectification) -> None:
 
 
 def is_overdue(r: Rectification, today: date) -> bool:
-    """R7.1 (L60 trigger 3): past the deadline and not accepted."""
-    return r.status != "accepted" and r.deadline < today
+    """R7.1 (L60 trigger 3): past the deadline and not accepted - unless the organization answered by the
+    deadline and the answer still awaits the bureau's review: a late review is not the organization's delay
+    (if the answer is then rejected, the notice counts as unmet from that review: overdue_from)."""
+    return r.status != "accepted" and r.deadline < today and not answered_in_time(r)
+
+
+def answered_in_time(r: Rectification) -> bool:
+    """The organization's response awaits review and was given by the deadline (R7.1)."""
+    return r.status == "responded" and r.responded_on is not None and r.responded_on <= r.deadline
+
+
+def overdue_from(r: Rectification) -> date:
+    """The first day a notice counts as unmet (R7.1): the day after the deadline, or - for an answer the bureau
+    rejected after the deadline (the organization could not answer again in time) - the day of that review."""
+    if (r.status == "rejected" and r.reviewed_on is not None and r.reviewed_on > r.deadline
+            and r.responded_on is not None and r.responded_on <= r.deadline):
+        return r.reviewed_on
+    return r.deadline + timedelta(days=1)
 
 
 # --------------------------------------------------------------------------------------- penalties

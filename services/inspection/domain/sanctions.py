@@ -102,6 +102,12 @@ def removal_summary(cmd: RemoveEntry, org_name: str) -> str:
     return f"将{org_name}移出{LIST_ZH.get(cmd.list, cmd.list)}（记录 {cmd.entry_id}）：{cmd.reason}（{cmd.legal_basis}）"
 
 
-def application_summary(application: dict[str, Any], org_name: str) -> str:
-    what = "异议成立，更正记录" if application["kind"] == "objection" else "准予信用修复，移出名单"
-    return f"{org_name}：{what}（申请 {application['id']}，{LIST_ZH.get(application['list'], application['list'])}）"
+def application_summary(application: dict[str, Any], org_name: str, void_cause: bool = False) -> str:
+    if application["kind"] != "objection":
+        what = "准予信用修复，移出名单"
+    elif application.get("target"):
+        what = f"异议成立，撤销信用信息 {application['target']} 及由其产生的名录记录"
+    else:
+        what = "异议成立，更正记录" + ("，并撤销其所依据的信用信息（原因本身有误）" if void_cause else "")
+    where = "信用信息" if application["list"] == "info" else LIST_ZH.get(application["list"], application["list"])
+    return f"{org_name}：{what}（申请 {application['id']}，{where}）"

@@ -56,7 +56,9 @@ def report_accepted(event: Envelope, d: Any) -> list[Fact]:
 
 
 def rectification_overdue(event: Envelope, d: Any) -> list[Fact]:
-    return [Fact("trigger", f"rectification:{d.rectification_id}", d.deadline + DAY, {
+    """R7.1: from the day after the deadline - or, when a response given in time was rejected after it, from
+    that review (the bureau's late review is not the organization's delay)."""
+    return [Fact("trigger", f"rectification:{d.rectification_id}", d.overdue_from or d.deadline + DAY, {
         "rule": "rectification_overdue", "number": d.number, "deadline": d.deadline.isoformat(),
         "reason": f"整改通知书{d.number}限期{d.deadline.isoformat()}前未完成整改"}, event.id)]
 
@@ -77,8 +79,9 @@ def penalty(event: Envelope, d: Any) -> list[Fact]:
     measures = [{"kind": m.kind, "amount": None if m.amount is None else format(m.amount, "f")} for m in d.measures]
     what = "、".join(PENALTY_KINDS.get(m["kind"], m["kind"]) + (f"{m['amount']}元" if m["amount"] else "")
                     for m in measures) if measures else PENALTY_KINDS.get(d.kind, d.kind) + (f"{amount}元" if amount else "")
+    verified = {"verified_on": d.decided_on.isoformat()} if d.decided_on else {}  # 查实: the decision (R8.4.2)
     return [Fact("penalty", f"penalty:{d.penalty_id}", d.effective_on, {
-        "kind": d.kind, "amount": amount, "penalty_legal_basis": d.legal_basis,
+        "kind": d.kind, "amount": amount, "penalty_legal_basis": d.legal_basis, **verified,
         "decision_number": d.decision_number, **({"measures": measures} if measures else {}),
         "reason": f"受到行政处罚：{what}（{d.decision_number or d.penalty_id}；{d.legal_basis}）"}, event.id)]
 
@@ -108,6 +111,12 @@ def rating_downgraded(event: Envelope, d: Any) -> list[Fact]:
                  {"event": "downgraded", "rating_id": d.rating_id, "to_grade": d.to_grade}, event.id)]
 
 
+def rating_restored(event: Envelope, d: Any) -> list[Fact]:
+    """The grade a penalty lowered, given back when the penalty was voided as an error (R8.4.4, R9.6)."""
+    return [Fact("rating", f"rating:{d.rating_id}:restored:{d.on.isoformat()}", d.on,
+                 {"event": "restored", "rating_id": d.rating_id, "to_grade": d.to_grade}, event.id)]
+
+
 FACTS: dict[str, Callable[[Envelope, Any], list[Fact]]] = {
     "registry.annual_report.overdue": report_overdue,
     "registry.annual_report.submitted": report_submitted,
@@ -121,6 +130,7 @@ FACTS: dict[str, Callable[[Envelope, Any], list[Fact]]] = {
     "registry.rating.awarded": rating_awarded,
     "registry.rating.expired": rating_expired,
     "registry.rating.downgraded": rating_downgraded,
+    "registry.rating.restored": rating_restored,
 }
 
 

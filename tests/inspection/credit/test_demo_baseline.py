@@ -48,8 +48,10 @@ TODAY = date(2026, 11, 28)  # the demo's today: `socreg demo` loads the history 
 # the deadline file 1-9 months late (listed until they apply), a few never do (escalated after 2 years), and the
 # dormant organizations are ended after their second missed year - deregistered (off every list, R8.4.3's 注销) or
 # revoked (R8.3 #7; they stay on the serious list: the registry has no 注销 after a 撤销登记). Abnormal today is
-# mostly the 2025 season's late filers (deadline 31 May 2026) who have not filed or applied yet.
-FIGURES_TODAY = {"red": 547, "abnormal": 321, "serious": 95}
+# mostly the 2025 season's late filers (deadline 31 May 2026) who have not filed or applied yet. Red 546 (was 547):
+# a rectification notice answered in time but rejected after its deadline lists its organization from that review
+# (R7.1, issue 13), which keeps one 3A+ holder off the red list.
+FIGURES_TODAY = {"red": 546, "abnormal": 321, "serious": 95}
 
 
 def outbox(container: Any) -> list[Envelope]:

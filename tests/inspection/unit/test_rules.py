@@ -151,9 +151,21 @@ def test_r71_the_deadline_lies_ahead() -> None:
 def test_r71_overdue_means_past_the_deadline_without_acceptance() -> None:
     assert not rules.is_overdue(rect(), date(2026, 4, 30))  # the deadline day itself is still in time
     assert rules.is_overdue(rect(), date(2026, 5, 1))
-    assert rules.is_overdue(rect(status="responded"), date(2026, 5, 1))
+    assert rules.is_overdue(rect(status="responded", responded_on=date(2026, 5, 1)), date(2026, 5, 2))  # answered late
     assert rules.is_overdue(rect(status="rejected"), date(2026, 5, 1))
     assert not rules.is_overdue(rect(status="accepted"), date(2026, 5, 1))
+
+
+def test_r71_an_answer_given_in_time_is_not_overdue_while_the_bureau_reviews_it_late() -> None:
+    """R7.1 (L60 trigger 3): the organization that answered by the deadline has not failed to rectify because
+    the bureau has not reviewed the answer yet; rejected after the deadline, it counts as unmet from the review."""
+    answered = rect(status="responded", responded_on=date(2026, 4, 30))
+    assert not rules.is_overdue(answered, date(2026, 5, 1)) and not rules.is_overdue(answered, date(2026, 9, 1))
+    rejected = rect(status="rejected", responded_on=date(2026, 4, 30), reviewed_on=date(2026, 6, 15))
+    assert rules.is_overdue(rejected, date(2026, 6, 15)) and rules.overdue_from(rejected) == date(2026, 6, 15)
+    assert rules.overdue_from(rect()) == date(2026, 5, 1)  # not answered: from the day after the deadline
+    late = rect(status="rejected", responded_on=date(2026, 5, 10), reviewed_on=date(2026, 6, 15))
+    assert rules.overdue_from(late) == date(2026, 5, 1)  # answered late: its own delay
 
 
 def test_r73_a_review_follows_a_response_and_an_accepted_notice_is_closed() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from services.inspection.domain.credit_policy import MANUAL_RULES
 from services.inspection.entrypoints.api.schemas import CreditList, Day, Uscc, _Body
@@ -36,8 +36,35 @@ class ApplicationIn(_Body):
 
 
 class ObjectionIn(_Body):
-    entry_id: str = Field(pattern=r"^[A-Za-z0-9\-]{1,40}$")
+    """Exactly one of entry_id, penalty_id, report_year, information: what the objection disputes."""
+
+    entry_id: str | None = Field(None, pattern=r"^[A-Za-z0-9\-]{1,40}$", description="a list entry")
+    penalty_id: str | None = Field(None, pattern=r"^[A-Za-z0-9\-]{1,40}$",
+                                   description="a penalty decision itself (e.g. annulled on review): upheld, it stops "
+                                               "counting for the repeat rule (R8.3 #5), the red list and the "
+                                               "registry's penalty windows, and the grade it lowered comes back")
+    report_year: int | None = Field(None, ge=2000, le=2199,
+                                    description="an annual report wrongly flagged late or missing (R8.2 #1): upheld, "
+                                                "the year counts as filed on time")
+    information: str | None = Field(None, pattern=r"^[a-z_]{1,30}:[A-Za-z0-9\-]{1,60}$",
+                                    description="any other credit information by its key, as an entry's trigger_key "
+                                                "shows it (rectification:<id>, uncontactable:<task id>, manual:<id>)")
     statement: LongText = Field(description="陈述申辩意见: why the entry is wrong, with its evidence")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> "ObjectionIn":
+        given = [v for v in (self.entry_id, self.penalty_id, self.report_year, self.information) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of entry_id, penalty_id, report_year, information")
+        return self
+
+    def target(self) -> str | None:
+        """The information's key, or None for an objection to an entry."""
+        if self.penalty_id is not None:
+            return f"penalty:{self.penalty_id}"
+        if self.report_year is not None:
+            return f"annual_report:{self.report_year}"
+        return self.information
 
 
 class DecisionIn(_Body):
@@ -46,6 +73,11 @@ class DecisionIn(_Body):
                     "upholds it and voids the entry as an error")
     reason: LongText
     kind: Literal["removal", "objection"] | None = Field(None, description="optional: the kind the decider expects")
+    void_cause: bool = Field(False, description="objection to an entry (异议, R8.4.4): the entry's cause itself is the "
+                                                "error (e.g. the penalty was annulled on review), so upholding voids the "
+                                                "cause too - it stops counting for the repeat rule, the red list and "
+                                                "the registry's penalty windows. An objection to the information itself "
+                                                "always voids it")
 
 
 class PublicEntry(BaseModel):

@@ -122,10 +122,16 @@ def apply_for_removal(uscc: UsccPath, body: schemas.ApplicationIn, c: Container,
 @router.post("/inspection/credit/organizations/{uscc}/objections", status_code=status.HTTP_201_CREATED)
 def object_to(uscc: UsccPath, body: schemas.ObjectionIn, c: Container, who: CurrentPrincipal,
               response: Response) -> dict[str, Any]:
-    """异议 (R8.4.4): the organization disputes one entry; decided through /inspection/credit/applications/{id}/decision
-    (approve = the objection is upheld and the entry is voided as an error)."""
+    """异议 (R8.4.4): the organization disputes one entry (`entry_id`) or the credit information itself - a penalty
+    decision (`penalty_id`), a report flagged late (`report_year`) or another trigger (`information`, its key); the
+    application's `list` is then "info" and `target` names the information. Decided through
+    /inspection/credit/applications/{id}/decision: approve = upheld, the entry is voided as an error, and so is
+    its cause where the decision says the cause is the error (`void_cause`) or the objection named the information:
+    a voided penalty stops counting for the repeat rule (R8.3 #5) and the red list, is marked annulled, and
+    inspection.penalty.annulled tells the registry (penalty windows, the grade it lowered)."""
     _own(who, uscc)
-    row = actions.object_to(Object(uscc, body.entry_id, body.statement, who.username), c.uow(), c.credit_policy)
+    cmd = Object(uscc, body.entry_id, body.statement, who.username, body.target())
+    row = actions.object_to(cmd, c.uow(), c.credit_policy)
     response.headers["Location"] = f"/inspection/credit/applications/{row['id']}"
     return row
 
@@ -155,11 +161,12 @@ def decide(application_id: IdPath, body: schemas.DecisionIn, c: Container, who: 
            response: Response) -> dict[str, Any]:
     """Reject (200, one person, with the reason) or propose to approve (202 with the proposal: the removal or
     correction takes effect when an approver other than you approves it) a removal application or an
-    objection (409 names the rule)."""
+    objection (409 names the rule). Upholding an objection to an entry with `void_cause: true` voids the entry's
+    cause as well (R8.4.4: a penalty annulled, a report wrongly flagged late)."""
     who.require(*_STAFF)
-    cmd = Decide(application_id, body.decision == "approve", body.reason, who.username, body.kind)
+    cmd = Decide(application_id, body.decision == "approve", body.reason, who.username, body.kind, body.void_cause)
     if not cmd.approve:
         return actions.reject(cmd, c.uow())
-    proposal = sanctions.propose_application_approval(cmd, who.role, c.uow(), c.policy)
+    proposal = sanctions.propose_application_approval(cmd, who.role, c.uow(), c.policy, c.credit_policy)
     response.status_code = status.HTTP_202_ACCEPTED
     return routes_sanctions.proposal_answer(c, proposal, response)

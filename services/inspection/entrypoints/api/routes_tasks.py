@@ -212,6 +212,8 @@ def list_penalties(c: Container, who: CurrentPrincipal, page: Page = 1, size: Si
 
 @router.get("/inspection/penalties/{penalty_id}")
 def get_penalty(penalty_id: IdPath, c: Container, who: CurrentPrincipal) -> dict[str, Any]:
+    """One penalty decision with its measures; `annulled_on` and `annulment_reason` when an upheld objection
+    (异议, R8.4.4) voided it as an error (it then counts for no list, no window and no downgrade)."""
     return _penalty(c, penalty_id, who)
 
 

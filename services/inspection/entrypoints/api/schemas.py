@@ -326,6 +326,8 @@ class PublicResult(BaseModel):
     penalty_kind: str | None
     penalty_legal_basis: str | None
     penalty_effective_on: date | None
+    penalty_annulled_on: date | None = Field(None, description="the penalty decision was voided as an error: an "
+                                             "objection (异议, R8.4.4) was upheld")
 
 
 class ResultPage(Page):

@@ -196,17 +196,19 @@ def application_page(request: Request, application_id: IdPath, c: Container, fla
 
 @router.post("/inspection/web/credit/applications/{application_id}/decision")
 def decide(request: Request, application_id: IdPath, c: Container, csrf: Annotated[str, Form()] = "",
-           decision: Annotated[str, Form(max_length=10)] = "", reason: Text = "") -> Response:
+           decision: Annotated[str, Form(max_length=10)] = "", reason: Text = "",
+           void_cause: Annotated[str, Form(max_length=5)] = "") -> Response:
     who = require_page_role(request, *STAFF)
     check_csrf(request, csrf)
-    values = {"decision": decision, "reason": reason}
+    values = {"decision": decision, "reason": reason, "void_cause": void_cause == "true"}
     try:
         body = schemas.DecisionIn.model_validate(values)
-        cmd = Decide(application_id, body.decision == "approve", body.reason, who.username)
+        cmd = Decide(application_id, body.decision == "approve", body.reason, who.username,
+                     void_cause=body.void_cause)  # R8.4.4: the cause itself is the error
         if not cmd.approve:
             actions.reject(cmd, c.uow())
         else:
-            proposal = sanctions.propose_application_approval(cmd, who.role, c.uow(), c.policy)
+            proposal = sanctions.propose_application_approval(cmd, who.role, c.uow(), c.policy, c.credit_policy)
             return done(f"/inspection/web/sanctions/{proposal.id}", "sanction.proposed")
     except ValidationError as exc:
         return _render_application(request, c, _application(c, application_id), errors=form_errors(exc),

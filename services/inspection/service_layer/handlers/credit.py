@@ -74,7 +74,7 @@ def entry_row(e: Entry, at: datetime) -> dict[str, Any]:
             "included_on": e.included_on, "decided_by": e.decided_by, "duty": e.duty, "duty_done_on": e.duty_done_on,
             "removed_on": e.removed_on, "removal_reason": e.removal_reason, "removal_basis": e.removal_basis,
             "removed_by": e.removed_by, "underlying": list(e.underlying), "policy_version": e.policy_version,
-            "voided_on": None, "void_reason": None, "recorded_at": at}
+            "voided_on": None, "void_reason": None, "recorded_at": at, "verified_on": e.verified_on}
 
 
 def _reconcile(uow: UnitOfWork, d: Derivation, stored: dict[str, dict[str, Any]], at: datetime) -> None:

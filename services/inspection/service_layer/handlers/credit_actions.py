@@ -4,7 +4,7 @@ registrar's decision on them. Inclusions, removals and approved applications are
 effect only through a two-person proposal (handlers/sanctions.py calls the `*_in` functions here inside
 the approval's unit of work); a rejection is one person's. Each decision becomes a fact, so the engine
 recomputes the lists from it like from any event; every change is in the audit log and leaves as a
-credit.* event."""
+credit.* event. Objections and what an upheld one corrects: handlers/credit_corrections.py."""
 from __future__ import annotations
 
 from datetime import date
@@ -17,6 +17,7 @@ from services.inspection.domain.credit_policy import SERIOUS, CreditPolicy
 from services.inspection.domain.model import DirectoryEntry, new_id
 from services.inspection.domain.sanctions import check_act_date
 from services.inspection.domain.rules import add_working_days
+from services.inspection.service_layer.handlers import credit_corrections as corrections
 from services.inspection.service_layer.handlers.credit import refresh
 from services.inspection.service_layer.ports import UnitOfWork
 from shared.errors import NotFound, RuleViolation
@@ -39,7 +40,8 @@ def include_in(uow: UnitOfWork, cmd: IncludeManually, policy: CreditPolicy, appr
     """Inside an open unit of work: the approved inclusion becomes a fact and the lists are recomputed."""
     check_inclusion(uow, cmd, policy)
     key = f"manual:{new_id('MI')}"
-    data = {"rule": cmd.trigger, "legal_basis": cmd.legal_basis, "reason": cmd.reason, "approved_by": approved_by}
+    data = {"rule": cmd.trigger, "legal_basis": cmd.legal_basis, "reason": cmd.reason, "approved_by": approved_by,
+            "verified_on": uow.clock.today().isoformat()}  # 查实: approved today, whatever day it is dated (R8.4.2)
     on = cmd.included_on or uow.clock.today()
     uow.credit.add_fact(cmd.uscc, Fact("trigger", key, on, data, None, cmd.by), uow.clock.now())
     d = refresh(uow, [cmd.uscc], policy)[cmd.uscc]
@@ -78,11 +80,12 @@ def apply_for_removal(cmd: ApplyForRemoval, uow: UnitOfWork, policy: CreditPolic
 
 
 def object_to(cmd: Object, uow: UnitOfWork, policy: CreditPolicy) -> dict[str, Any]:
+    """异议 (R8.4.4) to one entry or to the credit information itself (handlers/credit_corrections.py)."""
     with uow:
         d = _known(uow, cmd.uscc, policy)
-        entry = checks.objectable(d, cmd.entry_id)
-        row = _application(uow, cmd.uscc, "objection", entry.list, [entry.id], cmd.statement, cmd.by,
-                           add_working_days(d.today, policy.objection_working_days, policy.holidays))
+        list_name, ids, target = corrections.target_of(uow, d, cmd)
+        row = _application(uow, cmd.uscc, "objection", list_name, ids, cmd.statement, cmd.by,
+                           add_working_days(d.today, policy.objection_working_days, policy.holidays), target)
         uow.commit()
     return row
 
@@ -100,6 +103,11 @@ def pending_application(uow: UnitOfWork, application_id: str, kind: str | None) 
     return app
 
 
+def check_approval(uow: UnitOfWork, app: dict[str, Any], cmd: Decide, policy: CreditPolicy | None) -> None:
+    """What approving an objection would correct, checked when the approval is proposed (R8.4.4)."""
+    corrections.check_uphold(uow, app, cmd, _derive(uow, app["uscc"], policy or CreditPolicy()))
+
+
 def reject(cmd: Decide, uow: UnitOfWork) -> dict[str, Any]:
     """A rejected application or objection changes no list: one person decides it, with the reason.
     An approval removes or voids entries and goes through a two-person proposal (handlers/sanctions.py)."""
@@ -113,28 +121,30 @@ def reject(cmd: Decide, uow: UnitOfWork) -> dict[str, Any]:
 def approve_in(uow: UnitOfWork, cmd: Decide, policy: CreditPolicy, approved_by: str) -> dict[str, Any]:
     """Inside an open unit of work: the approved application's removal or correction takes effect."""
     app = pending_application(uow, cmd.application_id, cmd.kind)
-    _approve(uow, app, cmd, policy, approved_by)
-    return {**app, **_decided(uow, app, True, cmd.reason, f"{cmd.by}；批准：{approved_by}")}
+    voided = _approve(uow, app, cmd, policy, approved_by)
+    return {**app, **_decided(uow, app, True, cmd.reason, f"{cmd.by}；批准：{approved_by}", voided), "voided": voided}
 
 
-def _decided(uow: UnitOfWork, app: dict[str, Any], approve: bool, reason: str, by: str) -> dict[str, Any]:
+def _decided(uow: UnitOfWork, app: dict[str, Any], approve: bool, reason: str, by: str,
+             voided: list[str] | None = None) -> dict[str, Any]:
     today = uow.clock.today()
     values = {"state": "approved" if approve else "rejected", "decided_on": today, "decided_by": by,
               "decision_reason": reason}
     uow.credit.update_application(app["id"], values)
     uow.publish("credit.application.decided", app["uscc"], {
         "uscc": app["uscc"], "application_id": app["id"], "kind": app["kind"], "list": app["list"],
-        "state": values["state"], "decided_on": today.isoformat(), "reason": reason})
+        "state": values["state"], "decided_on": today.isoformat(), "reason": reason, "target": app.get("target"),
+        "voided": voided or []})
     return values
 
 
-def _approve(uow: UnitOfWork, app: dict[str, Any], cmd: Decide, policy: CreditPolicy, approved_by: str) -> None:
+def _approve(uow: UnitOfWork, app: dict[str, Any], cmd: Decide, policy: CreditPolicy, approved_by: str) -> list[str]:
+    """The approved act: a removal, or an upheld objection's corrections (the keys of the information voided)."""
     d = _derive(uow, app["uscc"], policy)
+    voided: list[str] = []
+    corrections.check_uphold(uow, app, cmd, d)
     if app["kind"] == "objection":
-        checks.objectable(d, app["entry_ids"][0])
-        fact = Fact("void", f"objection:{app['id']}", d.today, {"entry_id": app["entry_ids"][0], "reason": cmd.reason,
-                                                                "approved_by": approved_by}, None, cmd.by)
-        uow.credit.add_fact(app["uscc"], fact, uow.clock.now())
+        voided = corrections.uphold(uow, app, cmd, d, approved_by)
     else:
         entries = d.open_entries(app["list"])
         checks.removable(d, app["list"], entries, d.today)
@@ -142,6 +152,7 @@ def _approve(uow: UnitOfWork, app: dict[str, Any], cmd: Decide, policy: CreditPo
         _removal_fact(uow, app["uscc"], app["list"], [e.id for e in entries], cmd.reason,
                       f"信用修复申请 {app['id']}（{rule}）", cmd.by, "application", approved_by)
     refresh(uow, [app["uscc"]], policy)
+    return voided
 
 
 def _removal_fact(uow: UnitOfWork, uscc: str, list_name: str, ids: list[str], reason: str, basis: str, by: str,
@@ -153,17 +164,17 @@ def _removal_fact(uow: UnitOfWork, uscc: str, list_name: str, ids: list[str], re
 
 
 def _application(uow: UnitOfWork, uscc: str, kind: str, list_name: str, ids: list[str], statement: str, by: str,
-                 decide_by: date) -> dict[str, Any]:
+                 decide_by: date, target: str | None = None) -> dict[str, Any]:
     if (pending := uow.credit.pending_application(uscc, kind, list_name)) is not None:
         raise RuleViolation(f"{uscc} already has a pending {kind} application on the {list_name} list: {pending}",
                             rule="credit.application.one_pending")
     row = {"id": new_id("CA"), "uscc": uscc, "kind": kind, "list": list_name, "entry_ids": ids, "state": "submitted",
            "statement": statement, "submitted_on": uow.clock.today(), "submitted_by": by, "decide_by": decide_by,
-           "created_at": uow.clock.now()}
+           "created_at": uow.clock.now(), "target": target}
     uow.credit.add_application(row)
     uow.publish("credit.application.submitted", uscc, {
         "uscc": uscc, "application_id": row["id"], "kind": kind, "list": list_name, "entry_ids": ids,
-        "submitted_on": row["submitted_on"].isoformat(), "decide_by": decide_by.isoformat()})
+        "submitted_on": row["submitted_on"].isoformat(), "decide_by": decide_by.isoformat(), "target": target})
     return row
 
 

@@ -1,8 +1,11 @@
 """Rectification notices (整改通知书, R7): issue, the organization's response, the inspector's review,
-and the daily sweep that reports each notice past its deadline exactly once."""
+and the daily sweep that reports each notice past its deadline exactly once. An answer given by the
+deadline is not overdue while it awaits review, however late the bureau reviews it (R7.1); rejected after
+the deadline, the notice counts as unmet from that review."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from services.inspection.domain import commands, rules
 from services.inspection.domain.model import CHECK_ITEMS, DirectoryEntry, Rectification, Task, new_id
@@ -57,6 +60,8 @@ def review(cmd: commands.ReviewRectification, uow: UnitOfWork, policy: rules.Pol
                 "uscc": rect.uscc, "rectification_id": rect.id, "number": rect.number,
                 "deadline": rect.deadline.isoformat(), "accepted_on": today.isoformat(),
                 "on_time": rect.responded_on is not None and rect.responded_on <= rect.deadline})
+        elif rules.is_overdue(rect, today):  # R7.1: an answer given in time, rejected after the deadline
+            _report_overdue(uow, rect, today)
         uow.commit()
     return rect
 
@@ -72,17 +77,24 @@ def sweep_overdue(uow_factory: Callable[[], UnitOfWork]) -> int:
     for rectification_id in candidates:
         with uow_factory() as uow:
             rect = uow.rectifications.get(rectification_id)
-            if rect is None or not rules.is_overdue(rect, today):
+            if rect is None or not rules.is_overdue(rect, today) or not _report_overdue(uow, rect, today):
                 continue
-            if not uow.rectifications.mark_overdue(rect.id, today):
-                continue
-            _flag(uow, rect.uscc)
-            uow.publish("inspection.rectification.overdue", rect.uscc, {
-                "uscc": rect.uscc, "rectification_id": rect.id, "number": rect.number,
-                "deadline": rect.deadline.isoformat(), "detected_on": today.isoformat()})
             uow.commit()
             reported += 1
     return reported
+
+
+def _report_overdue(uow: UnitOfWork, rect: Rectification, today: date) -> bool:
+    """inspection.rectification.overdue, once per notice (the unique overdue mark; False if it was reported),
+    from the day it counts as unmet (R7.1: a late review is not the organization's delay)."""
+    if not uow.rectifications.mark_overdue(rect.id, today):
+        return False
+    _flag(uow, rect.uscc)
+    uow.publish("inspection.rectification.overdue", rect.uscc, {
+        "uscc": rect.uscc, "rectification_id": rect.id, "number": rect.number,
+        "deadline": rect.deadline.isoformat(), "detected_on": today.isoformat(),
+        "overdue_from": rules.overdue_from(rect).isoformat()})
+    return True
 
 
 def _flag(uow: UnitOfWork, uscc: str) -> None:
