@@ -61,6 +61,11 @@ organization_changes = Table(
     Column("changed_by", String(100), nullable=False),
     Column("changed_at", UtcDateTime(), nullable=False),
     Column("legal_basis", Text),
+    # issue 13 (0009): a legal deadline's dates and whether it was missed (R2.2.1; CSF23 arts 10, 22)
+    Column("sponsor_approved_on", Date),
+    Column("applied_on", Date),
+    Column("due_on", Date),
+    Column("late", Boolean),
 )
 
 known_penalties = Table(
@@ -71,6 +76,8 @@ known_penalties = Table(
     Column("effective_on", Date, nullable=False),
     Column("legal_basis", Text, nullable=False),
     Column("amount", Numeric(18, 2)),
+    Column("annulled_on", Date),  # issue 13 (0009): voided by an upheld objection, counts for nothing
+    Column("annulment_reason", Text),
 )
 
 uscc_sequences = Table(

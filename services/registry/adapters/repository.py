@@ -98,8 +98,13 @@ class SqlOrganizationRepository:
         return True
 
     def penalty_dates(self, uscc: str) -> list[date]:
-        query = select(known_penalties.c.effective_on).where(known_penalties.c.uscc == uscc)
+        """The penalties that count (R10.1-10.2, R9.3): one voided as an error (annulled) does not."""
+        query = select(known_penalties.c.effective_on).where(known_penalties.c.uscc == uscc,
+                                                             known_penalties.c.annulled_on.is_(None))
         return list(self.session.scalars(query))
+
+    def known_penalty(self, penalty_id: str) -> KnownPenalty | None:
+        return self.session.get(KnownPenalty, penalty_id)
 
 
 class SqlUserRepository:

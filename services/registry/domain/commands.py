@@ -36,6 +36,7 @@ class RegisterOrganization:
     registered_on: date | None = None  # defaults to today; migrated organizations keep their own
     by: str = "system"
     governance: Governance | None = None  # a foundation's board (R2.1.4, JJH arts 20-24)
+    charity_since: date | None = None  # a charity migrated in: its recognition (R10.1; not before 2016-09-01)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class ChangeRegistration:
     expected_version: int | None = None
     general_election: bool = False  # 换届 (R5.1: needs a financial audit first)
     governance: Governance | None = None  # a foundation's new or amended board (JJH arts 20-24)
+    sponsor_approved_on: date | None = None  # the 业务主管单位's approval: 30 days to apply (R2.2.1)
 
 
 @dataclass(frozen=True)
@@ -81,12 +83,14 @@ class Revoke:
 class RecognizeCharity:
     uscc: str
     by: str
+    applied_on: date | None = None  # the application's acceptance (受理): decided within 20 days (CSF23 art. 10)
 
 
 @dataclass(frozen=True)
 class QualifyFundraising:
     uscc: str
     by: str
+    applied_on: date | None = None  # the application's acceptance (受理): decided within 20 days (CSF23 art. 22)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,19 @@ class RecordPenalty:
     effective_on: date
     legal_basis: str
     amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AnnulPenalty:
+    """From inspection.penalty.annulled: an upheld objection voided the penalty decision (R8.4.4)."""
+
+    penalty_id: str
+    uscc: str
+    kind: str
+    effective_on: date
+    legal_basis: str
+    annulled_on: date
+    reason: str
 
 
 @dataclass(frozen=True)

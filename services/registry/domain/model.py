@@ -107,6 +107,12 @@ class ChangeRecord:
     changed_at: datetime
     legal_basis: str | None = None
     id: int | None = None
+    # issue 13: the dates a legal deadline runs between, and whether it was missed - a change registration
+    # within 30 days of the sponsor's approval (R2.2.1), a charity decision within 20 days of acceptance (R10)
+    sponsor_approved_on: date | None = None
+    applied_on: date | None = None
+    due_on: date | None = None
+    late: bool | None = None
 
 
 @dataclass
@@ -119,6 +125,8 @@ class KnownPenalty:
     effective_on: date
     legal_basis: str
     amount: Decimal | None = None
+    annulled_on: date | None = None  # issue 13: voided as an error (an upheld objection, R8.4.4): counts for nothing
+    annulment_reason: str | None = None
 
 
 @dataclass

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from services.registry.domain import commands, rules
+from services.registry.domain import commands, deadlines, rules
 from services.registry.domain import uscc as uscc_rules
 from services.registry.domain.model import CHANGEABLE, ChangeRecord, KnownPenalty, Organization, User
 from services.registry.service_layer import governance
@@ -35,9 +35,14 @@ def _load(uow: UnitOfWork, uscc: str) -> Organization:
 
 
 def _record(uow: UnitOfWork, org: Organization, action: str, by: str, *, field: str | None = None,
-            old: object = None, new: object = None, basis: str | None = None) -> None:
-    uow.organizations.add_change(ChangeRecord(org.uscc, action, field, _text(old), _text(new), by,
-                                              uow.clock.now(), basis))
+            old: object = None, new: object = None, basis: str | None = None,
+            deadline: deadlines.Deadline | None = None) -> None:
+    record = ChangeRecord(org.uscc, action, field, _text(old), _text(new), by, uow.clock.now(), basis)
+    if deadline is not None:  # issue 13: the dates a legal deadline runs between, and whether it was missed
+        start = "sponsor_approved_on" if action == "change" else "applied_on"
+        setattr(record, start, deadline.start)
+        record.due_on, record.late = deadline.due_on, deadline.late
+    uow.organizations.add_change(record)
 
 
 def _text(value: object) -> str | None:
@@ -91,6 +96,10 @@ def _check_application(cmd: commands.RegisterOrganization, uow: UnitOfWork, poli
             failures.add(field_name, f"{field_name} ({value}) lies in the future (today is {today})",
                          f"{field_name}.not_future")
     failures.raise_if_any()
+    if cmd.charity_since is not None:  # R10.1/R10.2.1: a migrated charity's recognition, not before the law
+        if not cmd.charity:
+            raise InvalidInput("charity_since is given for a charity only", rule=deadlines.RULE_CHARITY_SINCE)
+        deadlines.charity_since(cmd.registered_on or today, cmd.charity_since, today)
     return shape
 
 
@@ -166,7 +175,9 @@ def _base31(n: int, width: int) -> str:
 
 def _new_organization(cmd: commands.RegisterOrganization, uscc: str, registered_on: date) -> Organization:
     lr = cmd.legal_representative
-    charity_since = (registered_on if cmd.registered_on is None else cmd.registered_on) if cmd.charity else None
+    # R10.1/R10.2.1: a charity from its registration as one or its recognition, never before 2016-09-01
+    charity_since = (cmd.charity_since or deadlines.charity_since(registered_on, None, registered_on)
+                     if cmd.charity else None)
     return Organization(
         uscc=uscc, name=cmd.name, type=cmd.type, category=cmd.category, level=cmd.level, district=cmd.district,
         domicile=cmd.domicile, lr_name=lr.name, lr_id_number=lr.id_number, lr_phone=lr.phone,
@@ -183,6 +194,7 @@ def change_registration(cmd: commands.ChangeRegistration, uow: UnitOfWork, polic
     with uow:
         org = _load(uow, cmd.uscc)
         org.ensure_active("change its registration")
+        had_sponsor = bool(org.supervising_unit)
         if cmd.expected_version is not None and cmd.expected_version != org.version:
             raise Conflict(f"the record changed meanwhile (version {org.version}, you had {cmd.expected_version})",
                            rule="optimistic concurrency")
@@ -192,14 +204,17 @@ def change_registration(cmd: commands.ChangeRegistration, uow: UnitOfWork, polic
             raise InvalidInput("nothing to change: every given value equals the current one", rule="change.empty")
         rules.check_fields(_shape(org), policy.foundation_levels)
         governance.check_change(org, cmd, plan)
+        # R2.2.1: within 30 days of the sponsor's approval (recorded; a later application is flagged late)
+        deadline = deadlines.sponsor_approval(org, had_sponsor, cmd.sponsor_approved_on, uow.clock.today())
         _recheck_identity(uow, org, diffs)
         diffs += governance.apply_change(uow, org, cmd, plan, policy)  # 409 without the audit R5.1 needs
         for field_name, old, new in diffs:
-            _record(uow, org, "change", cmd.by, field=field_name, old=old, new=new)
+            _record(uow, org, "change", cmd.by, field=field_name, old=old, new=new, deadline=deadline)
         uow.publish("registry.organization.changed", org.uscc, {
             "uscc": org.uscc, "changed_on": uow.clock.today().isoformat(), "changed_by": cmd.by,
             "changes": [{"field": f, "old": _public(f, o), "new": _public(f, n)} for f, o, n in diffs],
-            "organization": org.facts()})
+            "organization": org.facts(), "sponsor_approved_on": _iso(deadline and deadline.start),
+            "late": deadline.late if deadline else None})
         uow.commit()
     return org
 
@@ -308,10 +323,13 @@ def recognize_charity(cmd: commands.RecognizeCharity, uow: UnitOfWork) -> Organi
         org = _load(uow, cmd.uscc)
         today = uow.clock.today()
         rules.check_charity_recognition(org, today, uow.organizations.penalty_dates(org.uscc))
-        org.charity, org.charity_since = True, today
-        _record(uow, org, "charity_recognition", cmd.by, field="charity", old=False, new=True, basis="CSF23 art. 10")
+        deadlines.check_recognition_day(today)
+        deadline = deadlines.decision(org, cmd.applied_on, today, "CSF23 art. 10")  # 20 days from acceptance
+        org.charity, org.charity_since = True, today  # R10.1: a charity from its recognition
+        _record(uow, org, "charity_recognition", cmd.by, field="charity", old=False, new=True, basis="CSF23 art. 10",
+                deadline=deadline)
         uow.publish("registry.organization.charity_recognized", org.uscc, {
-            "uscc": org.uscc, "recognized_on": today.isoformat(), "decided_by": cmd.by})
+            "uscc": org.uscc, "recognized_on": today.isoformat(), "decided_by": cmd.by, **_decision(deadline)})
         uow.commit()
     return org
 
@@ -321,13 +339,22 @@ def qualify_fundraising(cmd: commands.QualifyFundraising, uow: UnitOfWork) -> Or
         org = _load(uow, cmd.uscc)
         today = uow.clock.today()
         rules.check_fundraising_qualification(org, today, uow.organizations.penalty_dates(org.uscc))
+        deadline = deadlines.decision(org, cmd.applied_on, today, "CSF23 art. 22")  # 20 days from acceptance
         org.fundraising_qualified_on = today
         _record(uow, org, "fundraising_qualification", cmd.by, field="fundraising_qualified_on", new=today,
-                basis="CSF23 art. 22")
+                basis="CSF23 art. 22", deadline=deadline)
         uow.publish("registry.organization.fundraising_qualified", org.uscc, {
-            "uscc": org.uscc, "qualified_on": today.isoformat(), "decided_by": cmd.by})
+            "uscc": org.uscc, "qualified_on": today.isoformat(), "decided_by": cmd.by, **_decision(deadline)})
         uow.commit()
     return org
+
+
+def _decision(deadline: deadlines.Deadline) -> dict[str, object]:
+    return {"applied_on": deadline.start.isoformat(), "decide_by": _iso(deadline.due_on), "late": deadline.late}
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def apply_credit_status(cmd: commands.ApplyCreditStatus, uow: UnitOfWork) -> None:

@@ -599,7 +599,8 @@ def test_charity_recognition_then_fundraising_after_one_year__CSF23_arts_10_22(
     assert answer.status_code == 200, answer.text
     assert (answer.json()["charity"], answer.json()["charity_since"]) == (True, "2026-06-01")
     [event] = outbox(platform, "registry.organization.charity_recognized")
-    assert event["event"]["data"] == {"uscc": code, "recognized_on": "2026-06-01", "decided_by": "registrar1"}
+    assert event["event"]["data"] == {"uscc": code, "recognized_on": "2026-06-01", "decided_by": "registrar1",
+                                      "applied_on": "2026-06-01", "decide_by": "2026-06-21", "late": False}
     problem(client.post(f"{ORGS}/{code}/charity-recognition", headers=registrar), 409, "rule-violation",
             rule="CSF23 art. 10")
 

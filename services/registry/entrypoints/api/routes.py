@@ -55,7 +55,7 @@ async def register(body: schemas.RegistrationIn, c: Container, who: CurrentPrinc
         members_individual=members.individual if body.members else None,
         members_unit=members.unit if body.members else None, foundation_kind=body.foundation_kind,
         charity=body.charity, uscc=body.uscc, registered_on=body.registered_on, by=who.username,
-        governance=body.governance.to_domain() if body.governance else None)
+        governance=body.governance.to_domain() if body.governance else None, charity_since=body.charity_since)
     org = await to_thread.run_sync(handlers.register_organization, cmd, c.uow(), c.policy, limiter=c.write_limiter)
     response.headers["Location"] = f"/registry/organizations/{org.uscc}"
     return views.present(org)
@@ -95,11 +95,15 @@ def change(uscc: UsccPath, body: schemas.ChangeIn, c: Container, who: CurrentPri
     """Change registration (变更登记, registrar; R2.2.2 items). A 换届 (`general_election: true`) or a new
     legal representative is accepted only once the financial audit R5.1 asks for is recorded (POST
     .../audits; 409 naming SHT art. 27, MFQ art. 22 or JJH art. 37 without); a foundation gives the board
-    after the change in `governance`, checked against JJH arts 20-24. A refused change changes nothing."""
+    after the change in `governance`, checked against JJH arts 20-24. A social group or social service with a
+    业务主管单位 gives `sponsor_approved_on` (R2.2.1: SHT art. 18, MFQ art. 15): the history records it with
+    the 30-day due date, and an application made later is accepted but flagged `late`. A refused change
+    changes nothing."""
     who.require("registrar")
     cmd = commands.ChangeRegistration(uscc, body.changes(), who.username, body.expected_version,
                                       general_election=body.general_election,
-                                      governance=body.governance.to_domain() if body.governance else None)
+                                      governance=body.governance.to_domain() if body.governance else None,
+                                      sponsor_approved_on=body.sponsor_approved_on)
     return views.present(handlers.change_registration(cmd, c.uow(), c.policy))
 
 
@@ -125,16 +129,24 @@ def deregistration(uscc: UsccPath, body: schemas.DeregistrationIn, c: Container,
 
 @router.post(ORG + "/charity-recognition", response_model=schemas.OrganizationOut, tags=["registry"])
 def charity_recognition(uscc: UsccPath, c: Container, who: CurrentPrincipal,
-                        body: schemas.DecisionIn | None = None) -> dict[str, Any]:
+                        body: schemas.CharityDecisionIn | None = None) -> dict[str, Any]:
+    """Recognize an organization as a charity (认定, CSF23 art. 10; R10.1): 409 naming the rule when it is
+    listed or was penalized in the 2 years before. `applied_on` is the application's acceptance (受理, default
+    today): the decision is due within 20 days, and the history (applied_on, due_on, late) and
+    registry.organization.charity_recognized show a later one as late. Charity status dates from today."""
     who.require("registrar")
-    return views.present(handlers.recognize_charity(commands.RecognizeCharity(uscc, who.username), c.uow()))
+    cmd = commands.RecognizeCharity(uscc, who.username, body.applied_on if body else None)
+    return views.present(handlers.recognize_charity(cmd, c.uow()))
 
 
 @router.post(ORG + "/fundraising-qualification", response_model=schemas.OrganizationOut, tags=["registry"])
 def fundraising_qualification(uscc: UsccPath, c: Container, who: CurrentPrincipal,
-                              body: schemas.DecisionIn | None = None) -> dict[str, Any]:
+                              body: schemas.CharityDecisionIn | None = None) -> dict[str, Any]:
+    """Public-fundraising qualification (公开募捐资格, CSF23 art. 22; R10.2): a charity for 1 year (2 before
+    2024-09-05), not listed, no penalty in the window (409 naming the rule). `applied_on` as for a recognition:
+    decided within 20 days of acceptance, a later decision flagged late in the history and the event."""
     who.require("registrar")
-    cmd = commands.QualifyFundraising(uscc, who.username)
+    cmd = commands.QualifyFundraising(uscc, who.username, body.applied_on if body else None)
     return views.present(handlers.qualify_fundraising(cmd, c.uow()))
 
 
