@@ -23,9 +23,10 @@ import uvicorn
 from services.registry.domain import commands
 from services.registry.service_layer import handlers
 from shared.clock import FixedClock
+from shared.errors import SocregError
 from shared.settings import Settings
 from socreg.app import Platform, build_platform, create_app
-from tests.fixtures.accounts import password_of
+from tests.fixtures.accounts import password_of, provision
 from tests.fixtures.platform import TEST_SECRET
 from tests.fixtures.servers import free_port
 from tests.registry.factories import registration_body
@@ -46,7 +47,18 @@ class Portal:
     _tokens: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict, repr=False)
 
     def api(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30)
+        """An HTTP client of the served portal. A bearer token a test signed itself with the test key
+        (org_token) gets its account and session in the accounts store first, as tests/fixtures/accounts.py
+        does for the in-process clients: every service checks them on each request."""
+        return httpx.Client(base_url=self.url, timeout=30, event_hooks={"request": [self._provision]})
+
+    def _provision(self, request: httpx.Request) -> None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and token:
+            try:
+                provision(self.platform.registry.db.write_engine, token, TEST_SECRET)
+            except SocregError:  # not a token of the test key: the service answers for it
+                pass
 
     def token(self, username: str, password: str | None = None) -> dict[str, str]:
         """A bearer header of POST /auth/token; kept for the session once granted (each sign-in costs
