@@ -14,15 +14,15 @@ def test_the_registrar_lists_two_year_non_filers_and_proposes_a_revocation_for_a
     """On 2026-03-16 the latest reports due are 2023 and 2024 (deadline 31 May 2025): an organization
     registered in March 2023 that filed neither is listed; one registered in 2025 is not. A proposal
     without a legal basis is refused inline; with one, it goes to the approvers and the list says so."""
-    dormant = filer(portal, 7401, registered_on="2023-03-01")
-    filer(portal, 7402, registered_on="2025-01-10")
+    dormant = filer(portal, 7501, registered_on="2023-03-01")
+    filer(portal, 7502, registered_on="2025-01-10")
     login(page, portal, "registrar1")
     page.get_by_role("link", name="连续未报送年报的组织").click()
     page.wait_for_load_state()
     assert page.url.endswith("/registry/web/dormancy")
-    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=org_name(7401)))
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=org_name(7501)))
     assert dormant in row.inner_text() and "2023、2024" in row.inner_text() and "从未报送" in row.inner_text()
-    assert org_name(7402) not in page.locator("main").inner_text()
+    assert org_name(7502) not in page.locator("main").inner_text()
     assert_accessible(page)
     screenshot(page, "registrar-dormancy")
 
@@ -31,7 +31,7 @@ def test_the_registrar_lists_two_year_non_filers_and_proposes_a_revocation_for_a
     assert page.locator("#e-as_of").inner_text() == "请填写不晚于今天的日期（年-月-日）。"
 
     page.goto(f"{portal.url}/registry/web/dormancy")
-    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=org_name(7401)))
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=org_name(7501)))
     row.get_by_role("link", name="提出撤销登记").click()
     page.wait_for_load_state()
     basis = page.get_by_label("法律依据（可修改）")
@@ -47,13 +47,13 @@ def test_the_registrar_lists_two_year_non_filers_and_proposes_a_revocation_for_a
     basis.fill(suggested)
     click(page, "提交撤销登记提议")
     assert "/registry/web/sanctions/SP-" in page.url
-    assert org_name(7401) in page.locator("main").inner_text()
+    assert org_name(7501) in page.locator("main").inner_text()
     with portal.api() as http:
         record = http.get(f"/registry/organizations/{dormant}", headers=portal.token("registrar1")).json()
     assert record["status"] == "active"  # nothing is revoked until an approver approves
 
     page.goto(f"{portal.url}/registry/web/dormancy")
-    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=org_name(7401)))
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=org_name(7501)))
     assert row.get_by_role("link", name="撤销提议待审批").count() == 1
 
 
