@@ -43,7 +43,7 @@ HSTS = "max-age=31536000"
 def _nginx() -> str:
     found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
     if found is None:
-        pytest.skip("nginx is not installed (`make test` installs it: Makefile system-packages)")
+        pytest.fail("nginx is not installed: `make test` installs it (Makefile system-packages)")
     return found
 
 
@@ -78,7 +78,7 @@ def make_certificate(tmp: Path) -> Path:
     """A self-signed certificate for 127.0.0.1, valid a day; the test trusts it as its own CA."""
     openssl = shutil.which("openssl")
     if openssl is None:
-        pytest.skip("openssl is not installed (`make test` installs it: Makefile system-packages)")
+        pytest.fail("openssl is not installed: `make test` installs it (Makefile system-packages)")
     subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                     "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                     "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem")],
