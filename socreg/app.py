@@ -67,14 +67,8 @@ def _wiring(service: str) -> _Wiring:
         from services.registry.entrypoints import consumers as registry_consumers
         from services.registry.entrypoints import jobs as registry_jobs
         from services.registry.entrypoints.api import app as registry_app
-        from services.registry.entrypoints.api import audit_routes as registry_audit
-        from services.registry.entrypoints.api.report_routes import report_router
-        from services.registry.entrypoints.api.routes import router as registry_router
-        from services.registry.entrypoints.api.sanction_routes import router as sanction_router
-        from services.registry.entrypoints.web.routes import web_router as registry_pages
 
-        return _Wiring(registry.bootstrap, [registry_router, report_router, sanction_router, registry_pages,
-                                            registry_audit.router],
+        return _Wiring(registry.bootstrap, registry_app.ROUTERS,
                        registry_app.readiness_checks,
                        registry_consumers.build_consumers, registry_jobs.build_scheduler)
     if service == "inspection":
@@ -82,21 +76,15 @@ def _wiring(service: str) -> _Wiring:
         from services.inspection.entrypoints import consumers as inspection_consumers
         from services.inspection.entrypoints import jobs as inspection_jobs
         from services.inspection.entrypoints.api import app as inspection_app
-        from services.inspection.entrypoints.api import audit_routes as inspection_audit
-        from services.inspection.entrypoints.api.routes import router as inspection_router
-        from services.inspection.entrypoints.web.routes import web_router as inspection_pages
 
-        return _Wiring(inspection.bootstrap, [inspection_router, inspection_pages, inspection_audit.router],
+        return _Wiring(inspection.bootstrap, inspection_app.ROUTERS,
                        inspection_app.readiness_checks,
                        inspection_consumers.build_consumers, inspection_jobs.build_scheduler)
     from services.search import bootstrap as search
     from services.search.entrypoints import consumers as search_consumers
     from services.search.entrypoints.api import app as search_app
-    from services.search.entrypoints.api import audit_routes as search_audit
-    from services.search.entrypoints.api.routes import router as search_router
-    from services.search.entrypoints.web.routes import web_router as search_pages
 
-    return _Wiring(search.bootstrap, [search_router, search_pages, search_audit.router], search_app.readiness_checks,
+    return _Wiring(search.bootstrap, search_app.ROUTERS, search_app.readiness_checks,
                    search_consumers.build_consumers, None)
 
 

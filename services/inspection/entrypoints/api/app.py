@@ -16,6 +16,10 @@ from shared.accounts import Accounts
 from shared.web import Metrics, OperationsAccess, base_app, health_router
 
 
+# the service's API, pages and audit trail; socreg/app.py mounts the same list in the embedded app
+ROUTERS = [router, web_router, audit_routes.router]
+
+
 def readiness_checks(container: InspectionContainer) -> dict[str, object]:
     return {"inspection_database": container.db.ping, "bus": container.bus.ping}
 
@@ -47,9 +51,8 @@ def create_app(container: InspectionContainer, *, run_workers: bool = True,
                    max_body_bytes=container.settings.max_body_bytes, metrics=metrics, lifespan=lifespan)
     app.state.inspection = container
     app.state.accounts = Accounts.open(container.settings, container.db)  # sessions every request checks
-    app.include_router(router)
-    app.include_router(web_router)
-    app.include_router(audit_routes.router)  # the audit trail, for `auditor`
+    for service_router in ROUTERS:
+        app.include_router(service_router)
     app.include_router(health_router(metrics, readiness_checks(container),  # type: ignore[arg-type]
                                      access=OperationsAccess.of(container.settings)))
     return app

@@ -15,6 +15,10 @@ from shared.accounts import Accounts
 from shared.web import Metrics, OperationsAccess, base_app, health_router
 
 
+# the service's API, pages and audit trail; socreg/app.py mounts the same list in the embedded app
+ROUTERS = [router, web_router, audit_routes.router]
+
+
 def readiness_checks(container: SearchContainer) -> dict[str, object]:
     return {"search_database": container.db.ping, "bus": container.bus.ping, "search_index": container.index.ping}
 
@@ -36,9 +40,8 @@ def create_app(container: SearchContainer, *, run_workers: bool = True) -> FastA
                    max_body_bytes=container.settings.max_body_bytes, metrics=metrics, lifespan=lifespan)
     app.state.search = container
     app.state.accounts = Accounts.open(container.settings, container.db)  # sessions every request checks
-    app.include_router(router)
-    app.include_router(web_router)
-    app.include_router(audit_routes.router)  # the audit trail, for `auditor`
+    for service_router in ROUTERS:
+        app.include_router(service_router)
     app.include_router(health_router(metrics, readiness_checks(container),  # type: ignore[arg-type]
                                      access=OperationsAccess.of(container.settings)))
     return app
